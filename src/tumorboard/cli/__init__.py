@@ -1,0 +1,42 @@
+"""Command-line interface (Typer). Heavy libraries are imported inside commands so that start-up stays fast.
+
+Each command group lives in its own module and registers on ``tumorboard.cli.app.app``; ``COMMAND_MODULES`` lists
+them. ``main`` turns user errors into a one-line message and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from importlib import import_module
+
+COMMAND_MODULES = (
+    "scores",
+    "assess",
+)
+
+
+def main() -> None:
+    from tumorboard.cli.app import app
+    from tumorboard.cli.errors import UserError
+    from tumorboard.model.parse import CaseError
+
+    for name in COMMAND_MODULES:
+        import_module(f"tumorboard.cli.{name}")
+    try:
+        app()
+    except CaseError as exc:
+        print("error: invalid case", file=sys.stderr)
+        for err in exc.errors:
+            print(f"  {err}", file=sys.stderr)
+        sys.exit(2)
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # never a traceback at a user
+        if os.environ.get("TUMORBOARD_DEBUG"):
+            raise
+        print(f"internal error: {type(exc).__name__}: {exc} (set TUMORBOARD_DEBUG=1 for details)", file=sys.stderr)
+        sys.exit(1)

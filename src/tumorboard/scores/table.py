@@ -1,0 +1,155 @@
+"""The machinery shared by every table-driven score: items, bands, ranges under missing inputs.
+
+A score module states its published table as data (``Item`` rows and ``Band`` ranges) and a small function that
+reads each item's category from the case. This module does the arithmetic: the total when every item is known, the
+range (``min``/``max``) the total could take given the unknown items, the bands that range could fall in, and
+whether the band is already fixed (``determinate``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import product
+
+from tumorboard.model.result import ItemInput, ScoreResult
+
+
+@dataclass(frozen=True)
+class Item:
+    """One row group of a published score table: categories and their points."""
+
+    key: str
+    label: str
+    points: Mapping[str, float]
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+    def describe(self, category: str) -> str:
+        return self.labels.get(category, category.replace("_", " "))
+
+
+@dataclass(frozen=True)
+class Band:
+    """A closed range of totals with a stable id and its meaning from the source."""
+
+    id: str
+    low: float
+    high: float
+    meaning: str
+
+    def contains(self, value: float) -> bool:
+        return self.low <= value <= self.high
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the case says about one item: a category, or the set still possible when the input is unknown."""
+
+    category: str | None
+    field: str | None
+    value: object = None
+    possible: frozenset[str] | None = None  # None with category None: every category is possible
+    note: str | None = None
+
+
+def known(category: str, field: str | None, value: object = None, note: str | None = None) -> Reading:
+    return Reading(category, field, value, None, note)
+
+
+def unknown(field: str | None, possible: Iterable[str] | None = None, note: str | None = None) -> Reading:
+    return Reading(None, field, None, frozenset(possible) if possible is not None else None, note)
+
+
+def band_of(bands: Sequence[Band], value: float) -> Band:
+    for band in bands:
+        if band.contains(value):
+            return band
+    raise ValueError(f"{value} falls in no band")
+
+
+def additive(
+    *,
+    key: str,
+    name: str,
+    items: Sequence[Item],
+    readings: Mapping[str, Reading],
+    bands: Sequence[Band],
+    references: Sequence[str],
+    interpret: str = "{band_meaning}",
+    lesion: str | None = None,
+    level: str | None = None,
+    notes: Sequence[str] = (),
+) -> ScoreResult:
+    """Sum a table-driven score; report its range, possible bands and determinacy when inputs are missing."""
+    inputs: dict[str, ItemInput] = {}
+    missing: list[str] = []
+    total = 0.0
+    choices: list[list[float]] = []
+    for item in items:
+        reading = readings[item.key]
+        if reading.category is not None:
+            pts = item.points[reading.category]
+            total += pts
+            inputs[item.key] = ItemInput(
+                field=reading.field, value=reading.value, category=reading.category, points=pts, note=reading.note
+            )
+            continue
+        allowed = reading.possible if reading.possible is not None else frozenset(item.points)
+        options = sorted({item.points[c] for c in allowed})
+        choices.append(options)
+        if reading.field and reading.field not in missing:
+            missing.append(reading.field)
+        inputs[item.key] = ItemInput(field=reading.field, value=None, points=None, possible=options, note=reading.note)
+    totals = sorted({total + sum(combo) for combo in product(*choices)}) if choices else [total]
+    possible_bands = list(dict.fromkeys(band_of(bands, t).id for t in totals))
+    low, high = totals[0], totals[-1]
+    complete = not choices
+    band = band_of(bands, total).id if complete else (possible_bands[0] if len(possible_bands) == 1 else None)
+    meaning = next(b.meaning for b in bands if b.id == band) if band else ""
+    if complete:
+        text = interpret.format(value=_num(total), band=band, band_meaning=meaning)
+    elif band:
+        text = (
+            f"{name} is {_num(low)}-{_num(high)} with the missing inputs; the band is {band} whatever they are "
+            f"({meaning})."
+        )
+    else:
+        text = (
+            f"{name} could be {_num(low)}-{_num(high)}: the band could be {' or '.join(possible_bands)}; "
+            f"record {', '.join(missing)} to decide."
+        )
+    return ScoreResult(
+        key=key,
+        name=name,
+        value=_num(total) if complete else None,
+        min=_num(low),
+        max=_num(high),
+        band=band,
+        determinate=len(possible_bands) == 1,
+        possible_bands=possible_bands,
+        lesion=lesion,
+        level=level,
+        missing=missing,
+        inputs=inputs,
+        interpretation=text,
+        notes=list(notes),
+        references=list(references),
+    )
+
+
+def _num(value: float) -> float:
+    """Points are integers in every table here; keep ints as ints in JSON."""
+    return int(value) if float(value).is_integer() else value
+
+
+def worst(results: Sequence[ScoreResult], higher_is_worse: bool = True) -> ScoreResult:
+    """The most severe of several results: by value when known, otherwise by the worst value still possible."""
+
+    def severity(r: ScoreResult) -> tuple[float, float]:
+        if higher_is_worse:
+            point = r.value if isinstance(r.value, (int, float)) else (r.max if r.max is not None else 0)
+            return (float(point), float(r.min if r.min is not None else 0))
+        point = r.value if isinstance(r.value, (int, float)) else (r.min if r.min is not None else 0)
+        return (-float(point), -float(r.max if r.max is not None else 0))
+
+    return max(results, key=severity)
