@@ -1,7 +1,8 @@
 """Validated scores, one module per system, table-driven and pure.
 
 ``REGISTRY`` lists every system with its key (the stable name in results and conditions), its level (case or
-lesion) and its primary references. ``compute_all`` runs every applicable score for a case.
+lesion) and its primary references. ``compute_all`` runs every applicable score for a case. The Rades MSCC score is
+deliberately absent (``rades.py`` says why); ``radiosensitivity.py`` is a lookup table used by NOMS and the engine.
 """
 
 from __future__ import annotations
@@ -21,14 +22,17 @@ class ScoreSpec:
     module: str
     level: str  # "case" | "lesion"
     summary: str
+    function: str = "score"
+    references_name: str = "REFERENCES"
 
     def load(self) -> Callable[[Case], ScoreResult | None]:
-        fn: Callable[[Case], ScoreResult | None] = import_module(f"tumorboard.scores.{self.module}").score
+        fn: Callable[[Case], ScoreResult | None] = getattr(import_module(f"tumorboard.scores.{self.module}"),
+                                                            self.function)
         return fn
 
     @property
     def references(self) -> tuple[str, ...]:
-        refs: tuple[str, ...] = import_module(f"tumorboard.scores.{self.module}").REFERENCES
+        refs: tuple[str, ...] = getattr(import_module(f"tumorboard.scores.{self.module}"), self.references_name)
         return refs
 
 
@@ -39,6 +43,31 @@ REGISTRY: dict[str, ScoreSpec] = {
                   "Neoplastic spinal instability, 0-18 (Fisher 2010)"),
         ScoreSpec("escc", "Epidural spinal cord compression grade (Bilsky)", "escc", "lesion",
                   "Epidural compression on axial T2 MRI, 0-3 (Bilsky 2010)"),
+        ScoreSpec("tokuhashi", "Revised Tokuhashi score", "tokuhashi", "case",
+                  "Survival with spinal metastases, 0-15 (Tokuhashi 2005)"),
+        ScoreSpec("tomita", "Tomita score", "tomita", "case",
+                  "Spinal metastases: prognosis and surgical goal, 2-10 (Tomita 2001)"),
+        ScoreSpec("bauer", "Bauer score", "bauer", "case",
+                  "Survival after surgery for skeletal metastases, 0-5 (Bauer 1995)"),
+        ScoreSpec("modified_bauer", "Modified Bauer score", "bauer", "case",
+                  "Bauer without the pathological-fracture item, 0-4 (Leithner 2008)",
+                  function="score_modified", references_name="REFERENCES_MODIFIED"),
+        ScoreSpec("katagiri", "New Katagiri score", "katagiri", "case",
+                  "Survival with skeletal metastases, 0-10 (Katagiri 2014)"),
+        ScoreSpec("nesms", "New England Spinal Metastasis Score", "nesms", "case",
+                  "1-year survival with spinal metastases, 0-3 (Ghori 2015)"),
+        ScoreSpec("van_der_linden", "van der Linden spine score", "van_der_linden", "case",
+                  "Survival with spinal metastases, 0-6 (van der Linden 2005)"),
+        ScoreSpec("mirels", "Mirels score", "mirels", "lesion",
+                  "Impending pathological fracture of a long bone, 4-12 (Mirels 1989)"),
+        ScoreSpec("harrington", "Harrington acetabular class", "harrington", "lesion",
+                  "Periacetabular destruction and reconstruction, class I-IV (Harrington 1981)"),
+        ScoreSpec("performance", "Performance status and neurological grade", "performance", "case",
+                  "ECOG, KPS, Lansky, Frankel and ASIA as recorded (no silent conversion)"),
+        ScoreSpec("noms", "NOMS assessment", "noms", "case",
+                  "Neurologic, oncologic, mechanical and systemic axes (Laufer 2013); an assessment, not a decision"),
+        ScoreSpec("fnclcc", "FNCLCC grade", "fnclcc", "case",
+                  "Soft-tissue sarcoma grade G1-G3 from differentiation, mitoses and necrosis (Trojani 1984)"),
     )
 }
 

@@ -50,14 +50,32 @@ class Reading:
     value: object = None
     possible: frozenset[str] | None = None  # None with category None: every category is possible
     note: str | None = None
+    also_missing: tuple[str, ...] = ()  # further fields that must be recorded to decide this item
 
 
 def known(category: str, field: str | None, value: object = None, note: str | None = None) -> Reading:
     return Reading(category, field, value, None, note)
 
 
-def unknown(field: str | None, possible: Iterable[str] | None = None, note: str | None = None) -> Reading:
-    return Reading(None, field, None, frozenset(possible) if possible is not None else None, note)
+def unknown(
+    field: str | None,
+    possible: Iterable[str] | None = None,
+    note: str | None = None,
+    also_missing: Sequence[str] = (),
+) -> Reading:
+    return Reading(None, field, None, frozenset(possible) if possible is not None else None, note, tuple(also_missing))
+
+
+def from_field(value: str | None, path: str, note: str | None = None) -> Reading:
+    """The reading of an item whose category is the recorded value itself (or unknown when it is absent)."""
+    return known(value, path, value, note) if value is not None else unknown(path)
+
+
+def flag(value: bool | None, path: str, yes: str = "yes", no: str = "no") -> Reading:
+    """A yes/no item read from a boolean field."""
+    if value is None:
+        return unknown(path)
+    return known(yes if value else no, path, value)
 
 
 def band_of(bands: Sequence[Band], value: float) -> Band:
@@ -97,8 +115,9 @@ def additive(
         allowed = reading.possible if reading.possible is not None else frozenset(item.points)
         options = sorted({item.points[c] for c in allowed})
         choices.append(options)
-        if reading.field and reading.field not in missing:
-            missing.append(reading.field)
+        for path in (reading.field, *reading.also_missing):
+            if path and path not in missing:
+                missing.append(path)
         inputs[item.key] = ItemInput(field=reading.field, value=None, points=None, possible=options, note=reading.note)
     totals = sorted({total + sum(combo) for combo in product(*choices)}) if choices else [total]
     possible_bands = list(dict.fromkeys(band_of(bands, t).id for t in totals))
