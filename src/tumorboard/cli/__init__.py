@@ -13,6 +13,8 @@ from importlib import import_module
 COMMAND_MODULES = (
     "scores",
     "assess",
+    "users",
+    "audit",
 )
 
 

@@ -1,0 +1,8 @@
+"""Durable storage (SQLAlchemy 2 + Alembic): assessments, questions and answers, conversations, API keys and an
+append-only, hash-chained audit trail. SQLite in the user data directory by default; PostgreSQL when
+``TUMORBOARD_DATABASE_URL`` is set."""
+
+from tumorboard.store.audit import ChainReport
+from tumorboard.store.db import ENV_URL, Store, StoredAssessment, Turn, default_url, redact
+
+__all__ = ["ENV_URL", "ChainReport", "Store", "StoredAssessment", "Turn", "default_url", "redact"]

@@ -1,0 +1,1 @@
+"""Alembic migrations shipped in the package (run by ``Store.migrate``; no alembic.ini needed)."""

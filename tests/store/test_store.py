@@ -1,0 +1,198 @@
+"""The store on SQLite and PostgreSQL: rows, API keys, conversations, the audit chain and tampering."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from tumorboard.store import Store
+from tumorboard.store.audit import GENESIS
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _save(store: Store, n: int = 1) -> list[str]:
+    return [
+        store.save_assessment(case={"format": "tumorboard.case/v1", "id": f"c{i}"}, result={"case_id": f"c{i}"},
+                              kb_version="v1", kb_hash="h1", engine_version="0.1.0", request_id=f"r{i}")
+        for i in range(n)
+    ]
+
+
+def _raw(store: Store, sql: str) -> None:
+    """Tamper with the database behind the store's back (dropping the append-only triggers first)."""
+    with store.engine.begin() as conn:
+        if store.dialect == "sqlite":
+            conn.execute(text("DROP TRIGGER IF EXISTS audit_events_no_update"))
+            conn.execute(text("DROP TRIGGER IF EXISTS audit_events_no_delete"))
+        else:
+            conn.execute(text("ALTER TABLE audit_events DISABLE TRIGGER USER"))
+        conn.execute(text(sql))
+
+
+def test_assessment_roundtrip_and_chain(store: Store) -> None:
+    (aid,) = _save(store)
+    got = store.get_assessment(aid)
+    assert got is not None and got.case["id"] == "c0" and got.result == {"case_id": "c0"}
+    assert (got.kb_version, got.kb_hash, got.engine_version) == ("v1", "h1", "0.1.0")
+    assert store.get_assessment("nope") is None
+    report = store.verify_audit()
+    assert report.ok and report.checked == 1, report.describe()
+    (event,) = store.audit_events()
+    assert event["prev_hash"] == GENESIS and event["subject"] == aid and event["kind"] == "assessment.created"
+    assert "c0" not in event["details"]  # no patient data in the audit trail, only hashes and ids
+
+
+def test_migrate_is_idempotent(store_url: str) -> None:
+    Store(store_url).close()
+    s = Store(store_url)
+    _save(s)
+    assert s.verify_audit().ok
+    s.close()
+
+
+def test_audit_is_append_only(store: Store) -> None:
+    _save(store)
+    for sql in ("UPDATE audit_events SET kind = 'x'", "DELETE FROM audit_events"):
+        with pytest.raises(Exception, match="append-only"), store.engine.begin() as conn:
+            conn.execute(text(sql))
+    assert store.verify_audit().ok
+
+
+def test_verify_reports_first_changed_event(store: Store) -> None:
+    _save(store, 5)
+    _raw(store, "UPDATE audit_events SET actor = 'mallory' WHERE seq IN (3, 4)")
+    report = store.verify_audit()
+    assert not report.ok and report.broken_at == 3 and report.checked == 2
+    assert "3" in report.describe()
+
+
+def test_verify_reports_removed_event(store: Store) -> None:
+    _save(store, 4)
+    _raw(store, "DELETE FROM audit_events WHERE seq = 2")
+    report = store.verify_audit()
+    assert not report.ok and report.broken_at == 2 and "missing" in report.reason
+
+
+def test_verify_reports_truncated_tail(store: Store) -> None:
+    _save(store, 3)
+    _raw(store, "DELETE FROM audit_events WHERE seq = 3")
+    report = store.verify_audit()
+    assert not report.ok and report.broken_at == 3
+
+
+def test_verify_reports_changed_assessment(store: Store) -> None:
+    ids = _save(store, 3)
+    with store.engine.begin() as conn:
+        conn.execute(text("UPDATE assessments SET result_json = '{}' WHERE id = :id"), {"id": ids[1]})
+    report = store.verify_audit()
+    assert not report.ok and report.broken_at == 2 and ids[1] in report.reason
+
+
+def test_api_keys(store: Store) -> None:
+    assert not store.has_api_keys()
+    key_id, key = store.add_api_key("lab-system")
+    assert key.startswith("tb_" + key_id + "_") and len(key) > 40
+    assert store.has_api_keys()
+    assert store.check_api_key(key) == "lab-system"
+    for bad in ("", key + "x", key[:-1], "tb_" + key_id, "tb_000000000000_" + key.split("_", 2)[2], "x" * 5000):
+        assert store.check_api_key(bad) is None
+    with store.engine.connect() as conn:  # hashed at rest: the key itself is nowhere in the table
+        rows = conn.execute(text("SELECT * FROM api_keys")).all()
+    assert key not in repr(rows) and key.split("_", 2)[2] not in repr(rows)
+    assert store.revoke_api_key(key_id) and not store.revoke_api_key(key_id)
+    assert store.check_api_key(key) is None and not store.has_api_keys()
+    assert [k["id"] for k in store.list_api_keys()] == [key_id]
+    assert store.verify_audit().ok
+
+
+def test_conversation_turns(store: Store) -> None:
+    conv, q1 = store.save_answer(question="role of surgery?", audience="clinician", answer={"kind": "topic"},
+                                 conversation_id=None, kb_version="v", kb_hash="h", engine_version="e")
+    conv2, q2 = store.save_answer(question="and in children?", audience="clinician", answer={"kind": "topic"},
+                                  conversation_id=conv, kb_version="v", kb_hash="h", engine_version="e")
+    assert conv2 == conv and q1 != q2
+    turns = store.conversation(conv)
+    assert [t.turn for t in turns] == [1, 2] and turns[1].question == "and in children?"
+    assert turns[0].answer == {"kind": "topic"}
+    assert store.conversation_exists(conv) and not store.conversation_exists("nope")
+    assert store.verify_audit().ok
+
+
+def test_concurrent_writers_keep_one_chain(store: Store) -> None:
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            _save(store, 15)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    report = store.verify_audit()
+    assert report.ok and report.checked == 90 == store.count("assessments")
+
+
+def test_default_sqlite_in_user_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TUMORBOARD_DATABASE_URL", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    s = Store()
+    assert s.url.endswith("data/tumorboard/tumorboard.sqlite")
+    _save(s)
+    assert (tmp_path / "data" / "tumorboard" / "tumorboard.sqlite").is_file()
+    s.close()
+
+
+def test_database_url_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TUMORBOARD_DATABASE_URL", f"sqlite:///{tmp_path / 'env.sqlite'}")
+    Store().close()
+    assert (tmp_path / "env.sqlite").is_file()
+
+
+def test_rerun_gives_same_result(store: Store) -> None:
+    from tumorboard.api.services import Services, rerun_assessment
+    from tumorboard.model.parse import load_data
+
+    services = Services(store)
+    data = load_data((ROOT / "examples" / "sacrum-sts.yaml").read_text())
+    outcome = services.assess_data(data)
+    rerun = rerun_assessment(services, outcome.id)
+    assert rerun is not None and rerun.identical and rerun.same_kb, rerun.describe()
+    assert rerun_assessment(services, "missing") is None
+
+
+def _cli(*args: str, db: str) -> subprocess.CompletedProcess[str]:
+    env = {"TUMORBOARD_DATABASE_URL": db, "PATH": "/usr/bin:/bin"}
+    return subprocess.run([sys.executable, "-c", "from tumorboard.cli import main; main()", *args], env=env,
+                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+
+
+def test_cli_keys_and_audit(store_url: str) -> None:
+    p = _cli("users", "add-key", "ehr", db=store_url)
+    assert p.returncode == 0, p.stderr
+    key = p.stdout.strip()
+    assert key.startswith("tb_") and "shown only now" in p.stderr
+    listed = _cli("users", "list", db=store_url)
+    assert "ehr" in listed.stdout and key not in listed.stdout
+    ok = _cli("audit", "verify", db=store_url)
+    assert ok.returncode == 0 and "intact: 1 events" in ok.stdout
+    s = Store(store_url)
+    _save(s, 2)
+    (aid,) = _save(s)
+    rerun = _cli("audit", "rerun", aid, db=store_url)
+    assert rerun.returncode == 1 and "differs" in rerun.stdout  # the stored toy result is not the engine's result
+    _raw(s, "UPDATE audit_events SET details = '{}' WHERE seq = 2")
+    s.close()
+    bad = _cli("audit", "verify", db=store_url)
+    assert bad.returncode == 1 and "broken at event 2" in bad.stdout and "Traceback" not in bad.stderr
+    assert _cli("users", "revoke", "nope", db=store_url).returncode == 2
