@@ -1,0 +1,85 @@
+"""Prior radiotherapy (dose, fractions, when), surgery at a lesion and systemic lines (generic drug names)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+Facts = list[tuple[str, object]]
+_PRIOR = re.compile(
+    r"\b(?:prior|previous(?:ly)?|earlier|ago|had|received|history\s+of|re-?irradiat\w*|(?:19|20)\d\d)\b", re.IGNORECASE
+)
+
+
+def rt_dose(text: str, sentence: str = "") -> Facts:
+    """``30 Gy in 10 fractions``, ``24 Gy/2 fx``, ``8 Gy single fraction``, ``N months ago`` in the sentence."""
+    if sentence and not _PRIOR.search(sentence):
+        return []
+    out: Facts = []
+    m = re.search(r"(\d{1,3}(?:\.\d)?)\s*Gy", text, re.IGNORECASE)
+    if m:
+        out.append(("lesion.prior_radiotherapy.dose_gy", float(m.group(1))))
+    f = re.search(r"(?:in|/|x|over)\s*(\d{1,2})\s*(?:fractions?|fx|fr|#)?\s*$", text, re.IGNORECASE)
+    if f and m:
+        out.append(("lesion.prior_radiotherapy.fractions", int(f.group(1))))
+    elif re.search(r"\b(?:single|one)\s+fraction|single\s+\d", text, re.IGNORECASE):
+        out.append(("lesion.prior_radiotherapy.fractions", 1))
+    a = re.search(r"\b(\d{1,3})\s*(months?|years?|weeks?)\s+ago\b", sentence, re.IGNORECASE)
+    if a and out:
+        n = int(a.group(1))
+        unit = a.group(2).lower()
+        months = n * 12 if unit.startswith("y") else round(n / 4.345, 1) if unit.startswith("w") else n
+        out.append(("lesion.prior_radiotherapy.months_ago", months))
+    return out
+
+
+@lru_cache(maxsize=1)
+def drug_vocabulary() -> dict:
+    """The drug lists of ``rules/drugs.yaml``."""
+    return yaml.safe_load((Path(__file__).parent / "rules" / "drugs.yaml").read_text())
+
+
+def generic(name: str) -> str | None:
+    """Generic name of a drug or brand, or None for a name that is not an anticancer line."""
+    v = drug_vocabulary()
+    n = name.lower().strip()
+    n = v["brands"].get(n, n)
+    if n in v["not_lines"]:
+        return None
+    for group in ("cytotoxic", "targeted", "immunotherapy", "hormonal"):
+        if n in v[group]:
+            return n
+    return None
+
+
+def is_cytotoxic(name: str) -> bool:
+    return name in drug_vocabulary()["cytotoxic"]
+
+
+def drug(text: str, sentence: str = "") -> Facts:
+    """One drug or regimen mention -> systemic lines (and prior chemotherapy for a cytotoxic)."""
+    v = drug_vocabulary()
+    key = re.sub(r"\s+", "", text.lower())
+    names = v["regimens"].get(key) or [text]
+    out: Facts = []
+    for n in names:
+        g = generic(n)
+        if g:
+            out.append(("history.systemic_lines", g))
+            if is_cytotoxic(g):
+                out.append(("history.prior_chemotherapy", True))
+    return out
+
+
+def drug_patterns() -> list[tuple[str, str]]:
+    """(literal, regex) for every drug name, brand and regimen of the vocabulary."""
+    v = drug_vocabulary()
+    names = [n for g in ("cytotoxic", "targeted", "immunotherapy", "hormonal") for n in v[g]]
+    names += list(v["brands"])
+    names += v["not_lines"]
+    pats = [(n, r"\b" + re.escape(n) + r"\b") for n in names]
+    pats += [(r, r"\b" + re.escape(r).replace("/", r"\s*/\s*") + r"\b") for r in v["regimens"]]
+    return pats
