@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "assess",
     "users",
     "audit",
+    "cohort",
 )
 
 
