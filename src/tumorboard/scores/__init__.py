@@ -14,6 +14,8 @@ from importlib import import_module
 from tumorboard.model.case import Case
 from tumorboard.model.result import ScoreResult
 
+_LOADED: dict[str, Callable[[Case], ScoreResult | None]] = {}
+
 
 @dataclass(frozen=True)
 class ScoreSpec:
@@ -24,10 +26,13 @@ class ScoreSpec:
     summary: str
     function: str = "score"
     references_name: str = "REFERENCES"
+    uses_results: bool = False  # takes ``results=`` (the scores computed before it) to avoid recomputing them
 
     def load(self) -> Callable[[Case], ScoreResult | None]:
-        fn: Callable[[Case], ScoreResult | None] = getattr(import_module(f"tumorboard.scores.{self.module}"),
-                                                            self.function)
+        fn = _LOADED.get(self.key)
+        if fn is None:
+            fn = getattr(import_module(f"tumorboard.scores.{self.module}"), self.function)
+            _LOADED[self.key] = fn
         return fn
 
     @property
@@ -55,7 +60,7 @@ REGISTRY: dict[str, ScoreSpec] = {
         ScoreSpec("katagiri", "New Katagiri score", "katagiri", "case",
                   "Survival with skeletal metastases, 0-10 (Katagiri 2014)"),
         ScoreSpec("nesms", "New England Spinal Metastasis Score", "nesms", "case",
-                  "1-year survival with spinal metastases, 0-3 (Ghori 2015)"),
+                  "1-year survival with spinal metastases, 0-3 (Ghori 2015)", uses_results=True),
         ScoreSpec("van_der_linden", "van der Linden spine score", "van_der_linden", "case",
                   "Survival with spinal metastases, 0-6 (van der Linden 2005)"),
         ScoreSpec("mirels", "Mirels score", "mirels", "lesion",
@@ -65,7 +70,8 @@ REGISTRY: dict[str, ScoreSpec] = {
         ScoreSpec("performance", "Performance status and neurological grade", "performance", "case",
                   "ECOG, KPS, Lansky, Frankel and ASIA as recorded (no silent conversion)"),
         ScoreSpec("noms", "NOMS assessment", "noms", "case",
-                  "Neurologic, oncologic, mechanical and systemic axes (Laufer 2013); an assessment, not a decision"),
+                  "Neurologic, oncologic, mechanical and systemic axes (Laufer 2013); an assessment, not a decision",
+                  uses_results=True),
         ScoreSpec("fnclcc", "FNCLCC grade", "fnclcc", "case",
                   "Soft-tissue sarcoma grade G1-G3 from differentiation, mitoses and necrosis (Trojani 1984)"),
     )
@@ -76,7 +82,8 @@ def compute_all(case: Case) -> dict[str, ScoreResult]:
     """Every applicable score for the case, in registry order; scores that do not apply are left out."""
     out: dict[str, ScoreResult] = {}
     for key, spec in REGISTRY.items():
-        result = spec.load()(case)
+        fn: Callable[..., ScoreResult | None] = spec.load()
+        result = fn(case, results=out) if spec.uses_results else fn(case)
         if result is not None:
             out[key] = result
     return out

@@ -23,6 +23,8 @@ Conventions (stated in the result):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from tumorboard.model.case import Case
 from tumorboard.model.result import ScoreResult
 from tumorboard.scores import bauer
@@ -49,9 +51,9 @@ CUT_NOTE = ("Cut-offs not seen in the published abstracts: modified Bauer >=3 fo
             "(shared/clinical/scores.md [M]).")
 
 
-def readings(case: Case) -> dict[str, Reading]:
+def readings(case: Case, results: Mapping[str, ScoreResult] | None = None) -> dict[str, Reading]:
     out: dict[str, Reading] = {}
-    mb = bauer.score_modified(case)
+    mb = results["modified_bauer"] if results and "modified_bauer" in results else bauer.score_modified(case)
     shown = None if mb is None else mb.value if mb.value is not None else f"{mb.min}-{mb.max}"
     if mb is not None and mb.min is not None and mb.min >= 3:
         out["modified_bauer"] = known("ge3", None, shown, "from the modified Bauer score")
@@ -74,12 +76,14 @@ def readings(case: Case) -> dict[str, Reading]:
     return out
 
 
-def score(case: Case) -> ScoreResult | None:
-    """NESMS for a case with a spinal lesion; None without one. The band is the value as a string."""
+def score(case: Case, results: Mapping[str, ScoreResult] | None = None) -> ScoreResult | None:
+    """NESMS for a case with a spinal lesion; None without one. The band is the value as a string.
+
+    ``results`` may hold the modified Bauer result already computed for this case (``compute_all`` passes it)."""
     if not has_spinal_lesion(case):
         return None
-    raw = additive(key=KEY, name="NESMS", items=ITEMS, readings=readings(case), bands=BANDS, references=REFERENCES,
-                   notes=[CUT_NOTE], interpret="NESMS {value}: {band_meaning}.")
+    raw = additive(key=KEY, name="NESMS", items=ITEMS, readings=readings(case, results), bands=BANDS,
+                   references=REFERENCES, notes=[CUT_NOTE], interpret="NESMS {value}: {band_meaning}.")
     return cap(raw)
 
 

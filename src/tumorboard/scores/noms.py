@@ -21,6 +21,7 @@ known; ``missing`` lists what would decide the unknown axes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from tumorboard.model.case import Case
@@ -37,26 +38,30 @@ MECHANICAL: dict[str, str] = {"stable": "stable", "indeterminate": "potentially_
 PROGNOSIS_SCORES = ("tokuhashi", "tomita", "katagiri", "nesms", "modified_bauer", "van_der_linden")
 
 
-def _prognosis(case: Case) -> dict[str, Any]:
+def _prognosis(case: Case, results: Mapping[str, ScoreResult]) -> dict[str, Any]:
     from tumorboard.scores import REGISTRY
 
     out: dict[str, Any] = {}
     for key in PROGNOSIS_SCORES:
-        r = REGISTRY[key].load()(case)
+        r = results[key] if key in results else REGISTRY[key].load()(case)
         if r is not None:
             out[key] = {"value": r.value, "band": r.band, "possible_bands": r.possible_bands}
     return out
 
 
-def score(case: Case) -> ScoreResult | None:
-    """The four NOMS axes for a case with a spinal lesion; None without one."""
+def score(case: Case, results: Mapping[str, ScoreResult] | None = None) -> ScoreResult | None:
+    """The four NOMS axes for a case with a spinal lesion; None without one.
+
+    ``results`` may hold scores already computed for this case (``compute_all`` passes them); a score absent from it
+    is computed here."""
     if not has_spinal_lesion(case):
         return None
+    done: Mapping[str, ScoreResult] = results or {}
     inputs: dict[str, ItemInput] = {}
     missing: list[str] = []
     notes: list[str] = []
 
-    e = escc.score(case)
+    e = done["escc"] if "escc" in done else escc.score(case)
     myelopathy = case.neurology.myelopathy
     neuro = e.band if e is not None else None
     if e is not None and neuro is None:
@@ -74,7 +79,7 @@ def score(case: Case) -> ScoreResult | None:
     inputs["oncologic"] = ItemInput(field=onc.field, value=case.primary.histology or case.primary.site,
                                     category=onc.sensitivity, note=onc.note)
 
-    s = sins.score(case)
+    s = done["sins"] if "sins" in done else sins.score(case)
     mech = MECHANICAL[s.band] if s is not None and s.band else None
     if s is not None and mech is None:
         missing += s.missing
@@ -86,7 +91,7 @@ def score(case: Case) -> ScoreResult | None:
     systemic = "unknown" if fit is None else "fit" if fit else "unfit"
     if fit is None:
         missing.append("patient.fit_for_surgery")
-    prognosis = _prognosis(case)
+    prognosis = _prognosis(case, done)
     shown = ", ".join(f"{k} {v['band'] or '/'.join(v['possible_bands'])}" for k, v in prognosis.items())
     inputs["systemic"] = ItemInput(field="patient.fit_for_surgery", value=fit, category=systemic,
                                    note=f"prognosis scores: {shown}" if prognosis else None)

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import product
+from typing import Any, TypeVar
 
 from tumorboard.model.result import ItemInput, ScoreResult
+
+M = TypeVar("M", ItemInput, ScoreResult)
 
 
 @dataclass(frozen=True)
@@ -78,9 +80,29 @@ def flag(value: bool | None, path: str, yes: str = "yes", no: str = "no") -> Rea
     return known(yes if value else no, path, value)
 
 
+_ITEM_FIELDS = tuple(ItemInput.model_fields)
+
+
+def _trusted(cls: type[M], data: dict[str, Any]) -> M:
+    """Build a result model from values this module computed itself, without re-validating them.
+
+    ``additive`` runs for every score of every case; pydantic validation of its own typed output was most of its
+    cost (bench/scores.py). ``data`` must hold every field of ``cls`` with a value of the declared type."""
+    model = cls.__new__(cls)
+    object.__setattr__(model, "__dict__", data)
+    object.__setattr__(model, "__pydantic_fields_set__", set(data))
+    object.__setattr__(model, "__pydantic_extra__", None)
+    object.__setattr__(model, "__pydantic_private__", None)
+    return model
+
+
+def _item(**values: Any) -> ItemInput:
+    return _trusted(ItemInput, {name: values.get(name) for name in _ITEM_FIELDS})
+
+
 def band_of(bands: Sequence[Band], value: float) -> Band:
     for band in bands:
-        if band.contains(value):
+        if band.low <= value <= band.high:
             return band
     raise ValueError(f"{value} falls in no band")
 
@@ -108,7 +130,7 @@ def additive(
         if reading.category is not None:
             pts = item.points[reading.category]
             total += pts
-            inputs[item.key] = ItemInput(
+            inputs[item.key] = _item(
                 field=reading.field, value=reading.value, category=reading.category, points=pts, note=reading.note
             )
             continue
@@ -118,13 +140,17 @@ def additive(
         for path in (reading.field, *reading.also_missing):
             if path and path not in missing:
                 missing.append(path)
-        inputs[item.key] = ItemInput(field=reading.field, value=None, points=None, possible=options, note=reading.note)
-    totals = sorted({total + sum(combo) for combo in product(*choices)}) if choices else [total]
+        inputs[item.key] = _item(field=reading.field, possible=options, note=reading.note)
+    # Every total the unknown items could still produce (a set convolution; same result as the full product).
+    reachable = {total}
+    for options in choices:
+        reachable = {t + o for t in reachable for o in options}
+    totals = sorted(reachable)
     possible_bands = list(dict.fromkeys(band_of(bands, t).id for t in totals))
     low, high = totals[0], totals[-1]
     complete = not choices
     band = band_of(bands, total).id if complete else (possible_bands[0] if len(possible_bands) == 1 else None)
-    meaning = next(b.meaning for b in bands if b.id == band) if band else ""
+    meaning = band_of(bands, low).meaning if band else ""
     if complete:
         text = interpret.format(value=_num(total), band=band, band_meaning=meaning)
     elif band:
@@ -137,7 +163,7 @@ def additive(
             f"{name} could be {_num(low)}-{_num(high)}: the band could be {' or '.join(possible_bands)}; "
             f"record {', '.join(missing)} to decide."
         )
-    return ScoreResult(
+    data: dict[str, Any] = dict(
         key=key,
         name=name,
         value=_num(total) if complete else None,
@@ -153,7 +179,10 @@ def additive(
         interpretation=text,
         notes=list(notes),
         references=list(references),
+        by_lesion=None,
+        extra=None,
     )
+    return _trusted(ScoreResult, data)
 
 
 def _num(value: float) -> float:

@@ -1,0 +1,45 @@
+"""Benchmark: `tumorboard score sins --input examples/spine-rcc-t9.yaml` as a whole process, against the floor of the
+libraries it stands on (`python -c "import typer, pydantic, yaml"`), median of N runs each, interleaved.
+
+Targets: under 0.3 s, and within 2x of the floor. Run: .venv/bin/python bench/cli_startup.py [runs]
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CLI = [sys.executable, "-c", "from tumorboard.cli import main; main()", "score", "sins", "--input",
+       "examples/spine-rcc-t9.yaml"]
+FLOOR = [sys.executable, "-c", "import typer, pydantic, yaml"]
+
+
+def once(cmd: list[str]) -> float:
+    t0 = time.perf_counter_ns()
+    subprocess.run(cmd, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return (time.perf_counter_ns() - t0) / 1e9
+
+
+def main(runs: int = 15) -> int:
+    once(CLI)
+    once(FLOOR)  # warm the file cache
+    cli, floor = [], []
+    for _ in range(runs):
+        cli.append(once(CLI))
+        floor.append(once(FLOOR))
+    c, f = statistics.median(cli), statistics.median(floor)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"score sins (whole process): median {c * 1000:.0f} ms over {runs} runs")
+    print(f"floor (import typer, pydantic, yaml): median {f * 1000:.0f} ms")
+    print(f"ratio {c / f:.2f}x (target <= 2x); absolute target < 300 ms: {'ok' if c < 0.3 else 'OVER'}; "
+          f"load average {load:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 15))
