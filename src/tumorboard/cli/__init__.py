@@ -13,6 +13,7 @@ from importlib import import_module
 COMMAND_MODULES = (
     "scores",
     "assess",
+    "kb",
     "users",
     "audit",
     "cohort",

@@ -1,4 +1,4 @@
-"""``tumorboard assess``: every applicable score and the plan for a case."""
+"""``tumorboard assess``: every applicable score and the ranked, explained, cited plan for a case."""
 
 from __future__ import annotations
 
@@ -16,22 +16,39 @@ class AssessFormat(StrEnum):
     text = "text"
 
 
+class Audience(StrEnum):
+    clinician = "clinician"
+    patient = "patient"
+
+
 @app.command("assess")
 def assess_case(
     source: Annotated[str, typer.Argument(help="Case file (YAML or JSON), or - for stdin.")],
     fmt: Annotated[AssessFormat, typer.Option("--format", help="json, markdown or text")] = AssessFormat.text,
+    audience: Annotated[
+        Audience, typer.Option("--audience", help="clinician, or patient for the plain-language report")
+    ] = Audience.clinician,
+    no_missing: Annotated[
+        bool, typer.Option("--no-missing", help="Skip the missing-input sensitivity analysis.")
+    ] = False,
 ) -> None:
-    """Assess a case: every applicable score, what they mean, and what is missing."""
+    """Assess a case: scores, derived facts and the plan, with the reasons and sources of every option."""
+    from tumorboard.cli.errors import UserError
     from tumorboard.cli.io import read_text
     from tumorboard.engine import assess
+    from tumorboard.knowledge.loader import KnowledgeError
     from tumorboard.model.parse import parse_case
 
     parsed = parse_case(read_text(source))
-    result = assess(parsed.case)
+    try:
+        result = assess(parsed.case, analyse_missing=not no_missing)
+    except KnowledgeError as exc:
+        raise UserError(f"the knowledge base is invalid; run `tumorboard kb check`\n{exc}") from None
     result.conversions = [c.describe() for c in parsed.conversions]
     if fmt is AssessFormat.json:
         typer.echo(result.model_dump_json(indent=2, exclude_none=True))
         return
     from tumorboard.render.report import markdown_report, text_report
 
-    typer.echo(markdown_report(result) if fmt is AssessFormat.markdown else text_report(result))
+    render = markdown_report if fmt is AssessFormat.markdown else text_report
+    typer.echo(render(result, audience=audience.value), nl=False)

@@ -55,6 +55,9 @@ class Because(Out):
     score: str | None = None
     band: str | None = None
     value: Any = None
+    lesion: str | None = None
+    test: str | None = None  # the condition that read it, e.g. "lesion.scores.escc.band eq 'high_grade'"
+    note: str | None = None  # how a derived fact was decided, or why a score does not apply
 
 
 class Evidence(Out):
@@ -80,6 +83,16 @@ class Option(Out):
     caveats: list[str] = Field(default_factory=list)
     review_status: ReviewStatus = "draft"
     extrapolated: str | None = None
+    urgency: str | None = None
+    topic: str | None = None
+
+
+class Alternative(Out):
+    """One value a missing input could take, and what it would change in the plan."""
+
+    value: Any = None
+    adds: list[str] = Field(default_factory=list)  # "modality (statement-id[@lesion])"
+    removes: list[str] = Field(default_factory=list)
 
 
 class MissingInput(Out):
@@ -87,6 +100,7 @@ class MissingInput(Out):
     could_change: list[str] = Field(default_factory=list)
     statements: list[str] = Field(default_factory=list)
     note: str | None = None
+    alternatives: list[Alternative] = Field(default_factory=list)
 
 
 class Plan(Out):

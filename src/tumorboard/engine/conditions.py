@@ -1,0 +1,308 @@
+"""Three-valued evaluation of compiled conditions over a case, its scores and its derived facts. Never ``eval``.
+
+``evaluate(cond, facts, lesion)`` returns an :class:`Eval`: the value (True, False or None for unknown), the facts that
+support the value (for ``because``), the case paths that blocked it when it is unknown, every case path read, and
+the unknown paths read. Rules (docs/knowledge-format.md):
+
+- a leaf on an unknown fact is unknown, except ``known`` (never unknown);
+- ``all`` is false if any part is false, else unknown if any part is unknown, else true;
+- ``any`` is true if any part is true, else unknown if any part is unknown, else false;
+- ``not`` swaps true and false;
+- ``lesions.*.<x>`` is true when some lesion satisfies the leaf, false when every lesion fails it (or there is none),
+  else unknown;
+- a score leaf with missing inputs is decided by the bands (or the range) still possible: ``band in [stable,
+  indeterminate]`` is true when SINS could only be stable or indeterminate;
+- a score that does not apply (e.g. SINS for a femoral lesion) is a known absence: ``eq``/``in``/comparisons are
+  false, ``ne``/``not_in`` true, ``known`` false.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tumorboard.engine.derived import Derived, derive
+from tumorboard.knowledge.catalogue import PathRef
+from tumorboard.knowledge.models import All, AnyOf, Cond, Leaf, Not
+from tumorboard.knowledge.ops import compare
+from tumorboard.model.case import Case, Lesion
+from tumorboard.model.result import Because, ScoreResult
+
+NA = object()  # a known absence (score not applicable)
+EMPTY: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """A fact that supports a condition's value (converted to ``Because`` for the options that fire)."""
+
+    fact: str | None = None
+    score: str | None = None
+    band: str | None = None
+    value: Any = None
+    lesion: str | None = None
+    test: str | None = None
+    note: str | None = None
+
+    def to_because(self) -> Because:
+        return Because(fact=self.fact, score=self.score, band=self.band, value=self.value, lesion=self.lesion,
+                       test=self.test, note=self.note)
+
+
+@dataclass(frozen=True, slots=True)
+class Eval:
+    value: bool | None
+    support: tuple[Reason, ...] = ()
+    blocked: frozenset[str] = EMPTY
+    reads: frozenset[str] = EMPTY
+    unknown_reads: frozenset[str] = EMPTY
+
+
+class Facts:
+    """Everything a condition can read for one case."""
+
+    def __init__(
+        self,
+        case: Case,
+        scores: dict[str, ScoreResult],
+        derived: dict[str, Derived] | None = None,
+        lesion_derived: dict[str, dict[str, Derived]] | None = None,
+        registry: frozenset[str] | None = None,
+    ) -> None:
+        self.case = case
+        self.scores = scores
+        if derived is None or lesion_derived is None:
+            derived, lesion_derived = derive(case, scores)
+        self.derived = derived
+        self.lesion_derived = lesion_derived
+        self.lesions: dict[str, Lesion] = {case.lesion_key(i): les for i, les in enumerate(case.lesions)}
+        if registry is None:
+            from tumorboard.scores import REGISTRY
+
+            registry = frozenset(REGISTRY)
+        self.registry = registry
+
+
+def _get(obj: Any, parts: tuple[str, ...]) -> Any:
+    for part in parts:
+        if obj is None:
+            return None
+        obj = obj.get(part) if isinstance(obj, dict) else getattr(obj, part, None)
+    return obj
+
+
+def _leaf_value(op: str, fact: Any, value: Any, order: tuple[str, ...] | None) -> bool | None:
+    if op == "known":
+        return bool((fact is not None and fact is not NA) == value)
+    if fact is None:
+        return None
+    if fact is NA:
+        return op in ("ne", "not_in")
+    return compare(op, fact, value, order)
+
+
+def _over(op: str, candidates: list[Any], value: Any, order: tuple[str, ...] | None) -> bool | None:
+    """A leaf over several still-possible values: true if all satisfy it, false if none, else unknown."""
+    results = {_leaf_value(op, c, value, order) for c in candidates}
+    return results.pop() if len(results) == 1 else None
+
+
+def _score_leaf(leaf: Leaf, res: ScoreResult, lesion: str | None) -> tuple[bool | None, Any]:
+    attr = leaf.path.parts[1]
+    order = leaf.path.type.values if leaf.path.type.ordered else None
+    if leaf.op == "known":
+        if attr in ("band", "value", "min", "max", "determinate"):
+            attr_value: Any = getattr(res, attr)
+        else:
+            attr_value = res.value.get(attr) if isinstance(res.value, dict) else None
+        return (attr_value is not None) == leaf.value, attr_value
+    if attr == "band":
+        if res.band is not None:
+            return _leaf_value(leaf.op, res.band, leaf.value, order), res.band
+        if res.possible_bands:
+            return _over(leaf.op, list(res.possible_bands), leaf.value, order), None
+        return None, None
+    if attr == "value":
+        if res.value is not None:
+            return _leaf_value(leaf.op, res.value, leaf.value, order), res.value
+        if leaf.op in ("gt", "gte", "lt", "lte") and res.min is not None and res.max is not None:
+            return _over(leaf.op, [res.min, res.max], leaf.value, None), None
+        return None, None
+    if attr in ("min", "max", "determinate"):
+        v = getattr(res, attr)
+        return _leaf_value(leaf.op, v, leaf.value, order), v
+    v = res.value.get(attr) if isinstance(res.value, dict) else None
+    return _leaf_value(leaf.op, v, leaf.value, order), v
+
+
+def _because_score(res: ScoreResult, leaf: Leaf, lesion: str | None, shown: Any) -> Reason:
+    key, attr = leaf.path.parts
+    band = res.band if attr == "band" or res.band else None
+    value = res.value if attr in ("band", "value") else shown
+    return Reason(score=key, band=band, value=value, lesion=lesion or res.lesion,
+                   fact=None if attr in ("band", "value") else f"scores.{key}.{attr}",
+                   test=leaf.text)
+
+
+def _eval_leaf_at(leaf: Leaf, facts: Facts, lesion: str | None) -> Eval:
+    ref: PathRef = leaf.path
+    order = ref.type.values if ref.type.ordered else None
+    if ref.kind == "case":
+        fact = _get(facts.case, ref.parts)
+        value = _leaf_value(leaf.op, fact, leaf.value, order)
+        unknown = frozenset({ref.raw}) if fact is None else EMPTY
+        return Eval(value, (Reason(fact=ref.raw, value=fact, test=leaf.text),),
+                    unknown if value is None else EMPTY, frozenset({ref.raw}), unknown)
+    if ref.kind == "derived":
+        d = facts.derived[ref.parts[0]]
+        return _derived_eval(leaf, d, f"derived.{ref.parts[0]}")
+    if ref.kind == "score":
+        return _score_eval(leaf, facts, None)
+    # lesion-relative (kind lesion, or one lesion of a lesions.* quantifier)
+    if lesion is None:
+        raise ValueError(f"{ref.raw} needs a lesion")
+    if ref.sub == "derived":
+        d = facts.lesion_derived[lesion][ref.parts[0]]
+        return _derived_eval(leaf, d, f"lesions.{lesion}.derived.{ref.parts[0]}")
+    if ref.sub == "score":
+        return _score_eval(leaf, facts, lesion)
+    les = facts.lesions[lesion]
+    fact = _get(les, ref.parts)
+    path = f"lesions.{lesion}.{'.'.join(ref.parts)}"
+    value = _leaf_value(leaf.op, fact, leaf.value, order)
+    unknown = frozenset({path}) if fact is None else EMPTY
+    return Eval(value, (Reason(fact=path, value=fact, lesion=lesion, test=leaf.text),),
+                unknown if value is None else EMPTY, frozenset({path}), unknown)
+
+
+def _derived_eval(leaf: Leaf, d: Derived, name: str) -> Eval:
+    value = _leaf_value(leaf.op, d.value, leaf.value, None)
+    unknown = frozenset(d.unknown)
+    return Eval(value, (Reason(fact=name, value=d.value, note=d.note, test=leaf.text),),
+                unknown if value is None else EMPTY, frozenset(d.reads), unknown)
+
+
+def _score_eval(leaf: Leaf, facts: Facts, lesion: str | None) -> Eval:
+    key = leaf.path.parts[0]
+    top = facts.scores.get(key)
+    res: ScoreResult | None
+    if lesion is not None:
+        res = top.by_lesion.get(lesion) if top is not None and top.by_lesion else None
+        region_path = f"lesions.{lesion}.region"
+        if res is None:
+            region = facts.lesions[lesion].region
+            if region is None:
+                blocked = frozenset({region_path})
+                return Eval(None, (), blocked, blocked, blocked)
+            value = _leaf_value(leaf.op, NA, leaf.value, None)
+            return Eval(value, (Reason(score=key, lesion=lesion, note="does not apply", test=leaf.text),),
+                        EMPTY, frozenset({region_path}), EMPTY)
+    else:
+        res = top
+        if res is None:
+            regions = frozenset(f"lesions.{k}.region" for k in facts.lesions)
+            if key not in facts.registry:
+                return Eval(None, (), EMPTY, regions, EMPTY)
+            value = _leaf_value(leaf.op, NA, leaf.value, None)
+            return Eval(value, (Reason(score=key, note="does not apply", test=leaf.text),), EMPTY, regions,
+                        EMPTY)
+    value, shown = _score_leaf(leaf, res, lesion)
+    reads = frozenset([*res.missing, *(i.field for i in res.inputs.values() if i.field)])
+    unknown = frozenset(res.missing)
+    return Eval(value, (_because_score(res, leaf, lesion, shown),), unknown if value is None else EMPTY, reads,
+                unknown)
+
+
+def _eval_leaf(leaf: Leaf, facts: Facts, lesion: str | None) -> Eval:
+    if leaf.path.kind != "lesions":
+        return _eval_leaf_at(leaf, facts, lesion)
+    results = [_eval_leaf_at(leaf, facts, key) for key in facts.lesions]
+    reads = frozenset().union(*(r.reads for r in results)) if results else EMPTY
+    unknown_reads = frozenset().union(*(r.unknown_reads for r in results)) if results else EMPTY
+    true = [r for r in results if r.value is True]
+    if true:
+        return Eval(True, tuple(b for r in true for b in r.support), EMPTY, reads, unknown_reads)
+    unknown = [r for r in results if r.value is None]
+    if unknown:
+        return Eval(None, (), frozenset().union(*(r.blocked for r in unknown)), reads, unknown_reads)
+    return Eval(False, tuple(b for r in results for b in r.support), EMPTY, reads, unknown_reads)
+
+
+def evaluate(cond: Cond, facts: Facts, lesion: str | None = None) -> Eval:
+    """Evaluate a compiled condition for the case (and the current lesion of a lesion-scoped statement)."""
+    if isinstance(cond, Leaf):
+        return _eval_leaf(cond, facts, lesion)
+    if isinstance(cond, Not):
+        inner = evaluate(cond.item, facts, lesion)
+        value = None if inner.value is None else not inner.value
+        return Eval(value, inner.support, inner.blocked, inner.reads, inner.unknown_reads)
+    parts = [evaluate(c, facts, lesion) for c in cond.items]
+    reads = frozenset().union(*(p.reads for p in parts)) if parts else EMPTY
+    unknown_reads = frozenset().union(*(p.unknown_reads for p in parts)) if parts else EMPTY
+    decisive = not isinstance(cond, All)
+    hits = [p for p in parts if p.value is decisive]
+    if hits:
+        return Eval(decisive, tuple(b for p in hits for b in p.support), EMPTY, reads, unknown_reads)
+    unknown = [p for p in parts if p.value is None]
+    if unknown:
+        return Eval(None, (), frozenset().union(*(p.blocked for p in unknown)), reads, unknown_reads)
+    assert isinstance(cond, (All, AnyOf))
+    return Eval(not decisive, tuple(b for p in parts for b in p.support), EMPTY, reads, unknown_reads)
+
+
+# --- value-only evaluation (short-circuit, no trace): the hot path --------------------------------------------------
+
+
+def _fast_leaf_at(leaf: Leaf, facts: Facts, lesion: str | None) -> bool | None:
+    ref = leaf.path
+    kind = ref.kind
+    if kind == "case":
+        return _leaf_value(leaf.op, _get(facts.case, ref.parts), leaf.value,
+                           ref.type.values if ref.type.ordered else None)
+    if kind == "derived":
+        return _leaf_value(leaf.op, facts.derived[ref.parts[0]].value, leaf.value, None)
+    if kind == "score":  # a case-level score
+        res = facts.scores.get(ref.parts[0])
+        if res is None:
+            return _leaf_value(leaf.op, NA, leaf.value, None) if ref.parts[0] in facts.registry else None
+        return _score_leaf(leaf, res, None)[0]
+    if lesion is None:
+        raise ValueError(f"{ref.raw} needs a lesion")
+    sub = ref.sub
+    if sub == "derived":
+        return _leaf_value(leaf.op, facts.lesion_derived[lesion][ref.parts[0]].value, leaf.value, None)
+    if sub == "score":
+        top = facts.scores.get(ref.parts[0])
+        res = top.by_lesion.get(lesion) if top is not None and top.by_lesion else None
+        if res is None:
+            return None if facts.lesions[lesion].region is None else _leaf_value(leaf.op, NA, leaf.value, None)
+        return _score_leaf(leaf, res, lesion)[0]
+    return _leaf_value(leaf.op, _get(facts.lesions[lesion], ref.parts), leaf.value,
+                       ref.type.values if ref.type.ordered else None)
+
+
+def fast(cond: Cond, facts: Facts, lesion: str | None = None) -> bool | None:
+    """The value of a condition only (three-valued, short-circuit); ``evaluate`` gives the trace."""
+    if isinstance(cond, Leaf):
+        if cond.path.kind != "lesions":
+            return _fast_leaf_at(cond, facts, lesion)
+        unknown = False
+        for key in facts.lesions:
+            v = _fast_leaf_at(cond, facts, key)
+            if v is True:
+                return True
+            if v is None:
+                unknown = True
+        return None if unknown else False
+    if isinstance(cond, Not):
+        v = fast(cond.item, facts, lesion)
+        return None if v is None else not v
+    decisive = not isinstance(cond, All)
+    unknown = False
+    for c in cond.items:
+        v = fast(c, facts, lesion)
+        if v is decisive:
+            return decisive
+        if v is None:
+            unknown = True
+    return None if unknown else not decisive
