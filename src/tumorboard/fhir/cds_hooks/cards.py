@@ -312,6 +312,19 @@ def classify(resource: dict[str, Any], bundle_index: dict[str, dict[str, Any]] |
     return DraftOrder(ref, resource, None, text.strip())
 
 
+AGENT_SPECIFIC = {"chemotherapy", "targeted_therapy", "immunotherapy", "hormone_therapy", "corticosteroids"}
+
+
+def order_matches(order: DraftOrder, option: Option) -> bool:
+    """The order is this option: same modality, and for drugs whose options name agents, the same agent."""
+    if order.modality not in (option.modality, *option.followed_by):
+        return False
+    if order.modality in AGENT_SPECIFIC and order.resource.get("resourceType") == "MedicationRequest":
+        text = " ".join([option.statement, option.title, option.recommendation]).lower().replace("-", " ")
+        return bool(order.text) and order.text.lower() in text
+    return True
+
+
 def order_select(ctx: CardContext, draft_orders: dict[str, Any], selections: list[str]) -> list[dict[str, Any]]:
     entries = [e.get("resource") for e in draft_orders.get("entry") or [] if isinstance(e, dict)]
     index = {f"{r.get('resourceType')}/{r.get('id')}": r for r in entries if isinstance(r, dict)}
@@ -326,8 +339,8 @@ def order_select(ctx: CardContext, draft_orders: dict[str, Any], selections: lis
         order = classify(res, index)
         if order.modality is None:
             continue
-        against = [a for a in plan.avoid if order.modality in (a.modality, *a.followed_by)]
-        matches = [o for o in plan.options if order.modality in (o.modality, *o.followed_by)]
+        against = [a for a in plan.avoid if order_matches(order, a)]
+        matches = [o for o in plan.options if order_matches(order, o)]
         if against:
             a = against[0]
             where = f" at {a.lesion}" if a.lesion else ""
