@@ -48,3 +48,32 @@ def test_invalid_bundle_exit_2_names_resource_and_element() -> None:
 def test_malformed_json_exit_2() -> None:
     p = run("fhir", "to-case", "-", stdin='{"resourceType": "Bundle",')
     assert p.returncode == 2 and "malformed JSON" in p.stderr
+
+
+def test_assess_detects_a_fhir_bundle() -> None:
+    p = run("assess", f"{BUNDLES}/spine-rcc-t9.json", "--format", "json")
+    assert p.returncode == 0, p.stderr
+    data = json.loads(p.stdout)
+    assert data["format"] == "tumorboard.result/v1" and data["case_id"] == "fhir-p01"
+    assert "sins" in data["scores"]
+
+
+def test_assess_format_fhir_reparses_as_r4() -> None:
+    from fhir.resources.R4B.bundle import Bundle
+
+    p = run("assess", f"{BUNDLES}/sacrum-sts.json", "--format", "fhir")
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout)
+    Bundle.model_validate(out)
+    obs = [e["resource"] for e in out["entry"] if e["resource"]["resourceType"] == "Observation"]
+    assert obs and all(o["subject"] == {"reference": "Patient/p03"} for o in obs)
+    p = run("assess", "examples/spine-rcc-t9.yaml", "--format", "fhir")
+    assert p.returncode == 0, p.stderr
+    Bundle.model_validate(json.loads(p.stdout))
+
+
+def test_assess_invalid_bundle_exit_2() -> None:
+    data = json.loads((ROOT / BUNDLES / "sacrum-sts.json").read_text())
+    data["entry"][0]["resource"]["gender"] = 5
+    p = run("assess", "-", stdin=json.dumps(data))
+    assert p.returncode == 2 and "Patient/p03 (entry[0]), gender" in p.stderr and "Traceback" not in p.stderr

@@ -14,6 +14,7 @@ class AssessFormat(StrEnum):
     json = "json"
     markdown = "markdown"
     text = "text"
+    fhir = "fhir"
 
 
 class Audience(StrEnum):
@@ -23,8 +24,8 @@ class Audience(StrEnum):
 
 @app.command("assess")
 def assess_case(
-    source: Annotated[str, typer.Argument(help="Case file (YAML or JSON), or - for stdin.")],
-    fmt: Annotated[AssessFormat, typer.Option("--format", help="json, markdown or text")] = AssessFormat.text,
+    source: Annotated[str, typer.Argument(help="Case file (YAML or JSON) or FHIR Bundle (JSON), or - for stdin.")],
+    fmt: Annotated[AssessFormat, typer.Option("--format", help="json, markdown, text or fhir")] = AssessFormat.text,
     audience: Annotated[
         Audience, typer.Option("--audience", help="clinician, or patient for the plain-language report")
     ] = Audience.clinician,
@@ -34,17 +35,23 @@ def assess_case(
 ) -> None:
     """Assess a case: scores, derived facts and the plan, with the reasons and sources of every option."""
     from tumorboard.cli.errors import UserError
+    from tumorboard.cli.fhir import fhir_json, maybe_bundle
     from tumorboard.cli.io import read_text
     from tumorboard.engine import assess
     from tumorboard.knowledge.loader import KnowledgeError
-    from tumorboard.model.parse import parse_case
+    from tumorboard.model.parse import ParsedCase, parse_case
 
-    parsed = parse_case(read_text(source))
+    text = read_text(source)
+    extraction = maybe_bundle(text)  # a JSON with resourceType Bundle goes through the FHIR reader
+    parsed = ParsedCase(extraction.case) if extraction is not None else parse_case(text)
     try:
         result = assess(parsed.case, analyse_missing=not no_missing)
     except KnowledgeError as exc:
         raise UserError(f"the knowledge base is invalid; run `tumorboard kb check`\n{exc}") from None
     result.conversions = [c.describe() for c in parsed.conversions]
+    if fmt is AssessFormat.fhir:
+        typer.echo(fhir_json(result, parsed.case, extraction))
+        return
     if fmt is AssessFormat.json:
         typer.echo(result.model_dump_json(indent=2, exclude_none=True))
         return

@@ -5,12 +5,17 @@ from __future__ import annotations
 import json
 from datetime import date
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from tumorboard.cli.app import app
 from tumorboard.cli.errors import UserError
+
+if TYPE_CHECKING:
+    from tumorboard.model.case import Case
+    from tumorboard.model.provenance import Extraction
+    from tumorboard.model.result import Result
 
 fhir_app = typer.Typer(help="FHIR R4 / mCODE STU4 import.", no_args_is_help=True)
 app.add_typer(fhir_app, name="fhir")
@@ -22,7 +27,7 @@ class CaseFormat(StrEnum):
     extraction = "extraction"
 
 
-def load_bundle_case(text: str, reference_date: date | None = None):  # type: ignore[no-untyped-def]
+def load_bundle_case(text: str, reference_date: date | None = None) -> Extraction:
     """Parse JSON text as a FHIR bundle and map it; a FhirError becomes a user error (exit code 2)."""
     from tumorboard.fhir import FhirError, read_bundle
 
@@ -34,6 +39,30 @@ def load_bundle_case(text: str, reference_date: date | None = None):  # type: ig
         return read_bundle(data, reference_date=reference_date)
     except FhirError as exc:
         raise UserError(f"invalid FHIR bundle: {exc}") from None
+
+
+def maybe_bundle(text: str) -> Extraction | None:
+    """For ``tumorboard assess``: the extraction when the text is a FHIR Bundle (JSON), else None (a case)."""
+    head = text.lstrip()[:4096]
+    if not head.startswith("{") or '"Bundle"' not in head:
+        return None
+    try:
+        data: Any = json.loads(text)
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(data, dict) or data.get("resourceType") != "Bundle":
+        return None
+    return load_bundle_case(text)
+
+
+def fhir_json(result: Result, case: Case, extraction: Extraction | None) -> str:
+    """``tumorboard assess --format fhir``: the assessment as a FHIR R4 Bundle."""
+    from tumorboard.fhir import result_to_fhir
+
+    patient = None
+    if extraction is not None:
+        patient = next((f.resource for f in extraction.facts if (f.resource or "").startswith("Patient/")), None)
+    return json.dumps(result_to_fhir(result, case, extraction=extraction, patient_ref=patient), indent=2)
 
 
 @fhir_app.command("to-case")
