@@ -168,16 +168,18 @@ def create_router(
         return JSONResponse({"cards": cards})
 
     def report_link(result: Result, case: Case, body: dict[str, Any]) -> str | None:
-        if not cfg.report_url:
+        template = cfg.report_url or (f"{cfg.base_url.rstrip('/')}/assessments/{{id}}"
+                                      if cfg.base_url and store is not None else None)
+        if not template:
             return None
-        if store is None or "{id}" not in cfg.report_url:
-            return cfg.report_url.replace("{id}", "")
+        if store is None or "{id}" not in template:
+            return template.replace("{id}", "")
         kb = result.knowledge_base
         assessment_id = store.save_assessment(
             case=case.model_dump(mode="json", exclude_none=True), result=result.model_dump(mode="json"),
             kb_version=kb.version if kb else "", kb_hash=kb.hash if kb else "", engine_version=result.engine_version,
             source="cds-hooks", request_id=str(body.get("hookInstance", "")))
-        return cfg.report_url.replace("{id}", assessment_id)
+        return template.replace("{id}", assessment_id)
 
     @router.post("/cds-services/{service_id}/feedback", summary="Feedback on cards (idempotent on card uuid)")
     async def give_feedback(service_id: str, request: Request) -> JSONResponse:
