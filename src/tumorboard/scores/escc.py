@@ -18,7 +18,7 @@ from tumorboard.scores.sins import applies
 
 KEY = "escc"
 NAME = "ESCC (Bilsky)"
-REFERENCES = ("bilsky-2010-escc", "laufer-2013-noms")
+REFERENCES = ("bilsky-2010-escc-scale", "laufer-2013-noms-framework")
 
 GRADES: dict[str, str] = {
     "0": "Bone-only disease",

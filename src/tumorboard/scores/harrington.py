@@ -26,7 +26,7 @@ from tumorboard.model.result import ItemInput, ScoreResult
 
 KEY = "harrington"
 NAME = "Harrington acetabular class"
-REFERENCES = ("harrington-1981-acetabular-insufficiency",)
+REFERENCES = ("medicalalgorithms-harrington-periacetabular-classification",)
 
 # class -> (definition, reconstruction implied in the original)
 CLASSES: dict[str, tuple[str, str]] = {

@@ -33,7 +33,7 @@ from tumorboard.scores.table import Band, Item, Reading, additive, known, unknow
 
 KEY = "nesms"
 NAME = "New England Spinal Metastasis Score"
-REFERENCES = ("ghori-2015-nesms", "goodwin-2016-nesms-validation", "schoenfeld-2021-nesms-prospective")
+REFERENCES = ("goodwin-2016-nesms-validation", "schoenfeld-2021-nesms-prospective")
 
 MBAUER = Item("modified_bauer", "Modified Bauer score", {"ge3": 2, "le2": 0},
               {"ge3": "Modified Bauer >=3", "le2": "Modified Bauer <=2"})

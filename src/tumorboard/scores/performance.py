@@ -30,7 +30,7 @@ from tumorboard.model.result import ItemInput, ScoreResult
 
 KEY = "performance"
 NAME = "Performance status and neurological grade"
-REFERENCES = ("oken-1982-ecog", "karnofsky-1949-kps", "lansky-1987-play-performance", "frankel-1969-grading",
+REFERENCES = ("oken-1982-ecog", "karnofsky-1949-kps", "lansky-1987-play-performance",
               "kirshblum-2011-isncsci-reference")
 
 ECOG: dict[int, str] = {

@@ -21,7 +21,7 @@ from tumorboard.scores.table import Band, Item, Reading, additive, known, unknow
 
 KEY = "sins"
 NAME = "SINS"
-REFERENCES = ("fisher-2010-sins", "fourney-2011-sins-validation")
+REFERENCES = ("fisher-2010-sins", "fourney-2011-sins-reliability")
 
 LOCATION = Item(
     "location",
