@@ -259,36 +259,35 @@ def good_performance(case: Case, scores: dict[str, ScoreResult]) -> Derived:
 
 
 def short_survival(case: Case, scores: dict[str, ScoreResult]) -> Derived:
-    """Expected survival under 3 months: the team's estimate when recorded; otherwise a prognosis score in its worst
-    band (revised Tokuhashi 0-8 with Tomita 8-10, or Katagiri high) (docs/knowledge-format.md; Tokuhashi 2005,
-    Tomita 2001, Katagiri 2014)."""
+    """Expected survival under 3 months: the team's estimate < 3 months, or a prognosis score in its worst band
+    (revised Tokuhashi 0-8 with Tomita 8-10, or Katagiri high) (docs/knowledge-format.md, read literally as a
+    three-valued "or": false only when the estimate is recorded at 3 months or more and no score is in its worst
+    band; Tokuhashi 2005, Tomita 2001, Katagiri 2014)."""
     r = _Reader()
     le = r.get("patient.life_expectancy_months", case.patient.life_expectancy_months)
-    if le is not None:
-        return r.done(le < 3, f"team's estimate {le:g} months")
     tok = _band(r, scores, "tokuhashi", ("under_6_months",))
     tom = _band(r, scores, "tomita", ("terminal_care",))
     kat = _band(r, scores, "katagiri", ("high",))
-    value = _or(_and(tok, tom), kat)
+    value = _or(None if le is None else le < 3, _and(tok, tom), kat)
     if value is not None:
         r.unknown[:] = []
-    note = f"Tokuhashi worst band {tok}, Tomita terminal {tom}, Katagiri high {kat}"
+    note = f"estimate {'not recorded' if le is None else f'{le:g} months'}; Tokuhashi worst band {tok}, " \
+           f"Tomita terminal {tom}, Katagiri high {kat}"
     return r.done(value, note)
 
 
 def long_survival(case: Case, scores: dict[str, ScoreResult]) -> Derived:
-    """Expected survival of 12 months or more: the team's estimate when recorded, else revised Tokuhashi >= 12 or
-    Katagiri low (docs/knowledge-format.md)."""
+    """Expected survival of 12 months or more: the team's estimate >= 12 months, or revised Tokuhashi >= 12, or
+    Katagiri low (docs/knowledge-format.md, a three-valued "or")."""
     r = _Reader()
     le = r.get("patient.life_expectancy_months", case.patient.life_expectancy_months)
-    if le is not None:
-        return r.done(le >= 12, f"team's estimate {le:g} months")
     tok = _band(r, scores, "tokuhashi", ("over_12_months",))
     kat = _band(r, scores, "katagiri", ("low",))
-    value = _or(tok, kat)
+    value = _or(None if le is None else le >= 12, tok, kat)
     if value is not None:
         r.unknown[:] = []
-    return r.done(value, f"Tokuhashi >= 12 {tok}, Katagiri low {kat}")
+    note = f"estimate {'not recorded' if le is None else f'{le:g} months'}; Tokuhashi >= 12 {tok}, Katagiri low {kat}"
+    return r.done(value, note)
 
 
 def oligometastatic(case: Case, scores: dict[str, ScoreResult]) -> Derived:

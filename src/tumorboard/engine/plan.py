@@ -7,9 +7,11 @@ A statement *fires* when ``applies_when`` is true and ``not_when`` is not true. 
 - section assessment / monitoring / pitfalls -> ``assessment`` / ``monitoring`` / ``pitfalls``;
 - otherwise -> ``options`` (treatment, special considerations, supportive care), ranked by ``ranking.RANKING``.
 
-Safety first: an option whose modality the knowledge base advises against for the same lesion (or for the whole
-case) is withdrawn and named on the avoid entry. ``scope: lesion`` statements are evaluated for each lesion and name
-it. Placeholders (``{levels}``, ``{histology}``...) are filled with the case's values.
+When the knowledge base both recommends a modality and advises against it (often a particular form of it, e.g. a
+high-dose regimen) for the same lesion or the whole case, both entries stay and each names the other in its caveats:
+the clinician sees the tension instead of the engine resolving it silently. ``scope: lesion`` statements are
+evaluated for each lesion and name it. Placeholders (``{levels}``, ``{histology}``...) are filled with the
+case's values.
 """
 
 from __future__ import annotations
@@ -292,7 +294,7 @@ def build_plan(kb: KnowledgeBase, facts: Facts, outcomes: list[Outcome]) -> Plan
                 sections[o.cs.stmt.section].append(pair)
         elif opt.modality is not None or o.cs.stmt.urgency != "emergency":
             options.append(pair)
-    options, avoid = _safety_first(options, avoid)
+    options, avoid = _cross_reference(options, avoid)
     return Plan(
         options=rank(options),
         avoid=rank(avoid),
@@ -300,30 +302,31 @@ def build_plan(kb: KnowledgeBase, facts: Facts, outcomes: list[Outcome]) -> Plan
         assessment=rank(sections["assessment"]),
         monitoring=rank(sections["monitoring"]),
         pitfalls=rank(sections["pitfalls"]),
-        ranking=EXPLANATION + " An option the knowledge base advises against for the same lesion is withdrawn.",
+        ranking=EXPLANATION,
     )
 
 
-def _safety_first(
+def _cross_reference(
     options: list[tuple[Option, int]], avoid: list[tuple[Option, int]]
 ) -> tuple[list[tuple[Option, int]], list[tuple[Option, int]]]:
-    """Withdraw options of a modality that an avoid entry covers (same lesion, or the whole case)."""
-    kept: list[tuple[Option, int]] = []
-    notes: dict[int, list[str]] = {}
+    """Name, on each side, the avoid entries and options of the same modality (same lesion, or the whole case)."""
+    def overlaps(a: Option, o: Option) -> bool:
+        return (a.modality is not None and a.modality == o.modality
+                and (a.lesion is None or o.lesion is None or a.lesion == o.lesion))
+
+    new_options = []
     for opt, spec in options:
-        hit = next(
-            (i for i, (a, _) in enumerate(avoid)
-             if a.modality is not None and a.modality == opt.modality and (a.lesion is None or a.lesion == opt.lesion)),
-            None,
-        )
-        if hit is None:
-            kept.append((opt, spec))
-        else:
-            notes.setdefault(hit, []).append(opt.statement + (f"@{opt.lesion}" if opt.lesion else ""))
+        against = [a for a, _ in avoid if overlaps(a, opt)]
+        if against:
+            titles = "; ".join(f"{a.title} ({a.statement})" for a in against)
+            opt = opt.model_copy(update={"caveats": [*opt.caveats, f"The knowledge base also advises against a form "
+                                                     f"of this here: {titles}."]})
+        new_options.append((opt, spec))
     new_avoid = []
-    for i, (a, spec) in enumerate(avoid):
-        if i in notes:
-            a = a.model_copy(update={"caveats": [*a.caveats, "Withdrawn from the plan although recommended by "
-                                                 + ", ".join(sorted(notes[i])) + " (advice against wins)."]})
+    for a, spec in avoid:
+        recs = [o.statement + (f"@{o.lesion}" if o.lesion else "") for o, _ in options if overlaps(a, o)]
+        if recs:
+            a = a.model_copy(update={"caveats": [*a.caveats, "The same modality is recommended here by "
+                                                 + ", ".join(sorted(recs)) + "; this advice is about when or how."]})
         new_avoid.append((a, spec))
-    return kept, new_avoid
+    return new_options, new_avoid

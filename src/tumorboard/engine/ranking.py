@@ -21,11 +21,11 @@ class RankKey:
 
 
 STRENGTH_ORDER = {"strong": 0, "conditional": 1, "consider": 2, "not_recommended": 3}
-SECTION_ORDER = {"treatment": 0, "special_considerations": 0, "supportive": 1}
+SECTION_ORDER = {"treatment": 0, "special_considerations": 1, "supportive": 2}
 
 RANKING: tuple[RankKey, ...] = (
     RankKey("urgency", "emergencies first", lambda o, s: 0 if o.urgency == "emergency" else 1),
-    RankKey("section", "disease-directed treatment before supportive care",
+    RankKey("section", "then the treatment plan before special considerations before supportive care",
             lambda o, s: SECTION_ORDER.get(o.section, 2)),
     RankKey("strength", "then strength (strong > conditional > consider)", lambda o, s: STRENGTH_ORDER[o.strength]),
     RankKey("evidence", "then evidence level (GRADE high / Oxford 1 / ESMO I / NCCN 1 first, expert opinion last)",

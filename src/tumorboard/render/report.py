@@ -8,6 +8,7 @@ Pure functions of a ``Result``.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -117,8 +118,12 @@ def _md(blocks: list[Block]) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+_ITALIC = re.compile(r"(?<![A-Za-z0-9])_([^_\n][^\n]*?)_(?![A-Za-z0-9])")
+
+
 def _plain(text: str) -> str:
-    return text.replace("**", "").replace("`", "").replace("_(", "(").replace(")_", ")")
+    """Markdown emphasis and code marks removed (snake_case identifiers are kept)."""
+    return _ITALIC.sub(r"\1", text.replace("**", "").replace("`", ""))
 
 
 def _wrap(text: str, indent: str = "", first: str | None = None) -> list[str]:
@@ -126,7 +131,7 @@ def _wrap(text: str, indent: str = "", first: str | None = None) -> list[str]:
     lines = text.split("\n")
     out: list[str] = []
     for i, line in enumerate(lines):
-        out += textwrap.wrap(_plain(line), width=100, initial_indent=first if i == 0 else indent,
+        out += textwrap.wrap(_plain(line).strip(), width=100, initial_indent=first if i == 0 else indent,
                              subsequent_indent=indent, break_on_hyphens=False) or [indent]
     return out
 
@@ -140,7 +145,7 @@ def _txt(blocks: list[Block]) -> str:
             if b.level > 2:
                 out.pop(-2)
         elif b.kind == "banner":
-            out += ["*** " + b.text + " ***", ""]
+            out += [*_wrap("*** " + b.text + " ***"), ""]
         elif b.kind == "para":
             out += [*_wrap(b.text), ""]
         elif b.kind == "bullets":
@@ -151,12 +156,11 @@ def _txt(blocks: list[Block]) -> str:
             for n, i in enumerate(b.items, start=1):
                 out += _wrap(i, "     ", f"{n:>2}. ")
             out.append("")
-        elif b.kind == "table":
-            widths = [min(40, max(len(_plain(r[c])) for r in b.rows)) for c in range(len(b.rows[0]))]
-            for j, row in enumerate(b.rows):
-                out.append("  ".join(_plain(c)[:40].ljust(w) for c, w in zip(row, widths, strict=False)).rstrip())
-                if j == 0:
-                    out.append("  ".join("-" * w for w in widths))
+        elif b.kind == "table":  # one wrapped line per row: header: value, ...
+            head, *body = b.rows
+            for row in body:
+                cells = [f"{h.lower()}: {_plain(c)}" for h, c in zip(head[1:], row[1:], strict=False) if c]
+                out += _wrap(f"{_plain(row[0])} - " + "; ".join(cells), "    ", "  - ")
             out.append("")
         elif b.kind == "rule":
             out += ["-" * 40, ""]
