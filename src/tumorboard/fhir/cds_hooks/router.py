@@ -84,12 +84,13 @@ def create_router(
     router = APIRouter(tags=["cds-hooks"])
     router.state = {"config": cfg, "feedback": sink, "verifier": verifier}  # type: ignore[attr-defined]
 
-    def run_assess(case: Case) -> Result:
+    def run_assess(case: Case, analyse_missing: bool) -> Result:
+        """The assessment; ``order-select`` skips the engine's missing-input analysis (it only needs the plan)."""
         if assess is not None:
             return assess(case)
         from tumorboard.engine import assess as engine_assess
 
-        return engine_assess(case)
+        return engine_assess(case, analyse_missing=analyse_missing)
 
     def audience(request: Request) -> str:
         if cfg.base_url:
@@ -152,7 +153,7 @@ def create_router(
             extraction = await run_in_threadpool(read_bundle, bundle, reference_date=today)
         except FhirError as exc:
             return outcome(400, "structure", f"the patient record could not be read: {exc}")
-        result = await run_in_threadpool(run_assess, extraction.case)
+        result = await run_in_threadpool(run_assess, extraction.case, spec["hook"] == "patient-view")
         report = report_link(result, extraction.case, body)
         ctx = cardlib.CardContext(result=result, case=extraction.case, extraction=extraction, report_url=report,
                                   auth_note=None if cfg.auth_enabled else AUTH_OFF,
