@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "users",
     "audit",
     "cohort",
+    "fhir",
 )
 
 
