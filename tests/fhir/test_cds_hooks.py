@@ -92,7 +92,9 @@ def test_patient_view_with_full_prefetch() -> None:
     [card] = data["cards"]
     assert card["indicator"] == "info"
     assert card["summary"].startswith("Tumour board plan: Palliative radiotherapy 8 Gy/1 for S1-S3")
-    assert card["source"]["label"].startswith("Alcorn S") and card["source"]["url"].startswith("https://doi.org/")
+    assert card["source"]["label"] == ("Alcorn S et al. ASTRO guideline: external beam radiation therapy for "
+                                       "symptomatic bone metastases (2024)")
+    assert card["source"]["url"].startswith("https://doi.org/")
     assert "Why for this patient" in card["detail"] or "Ranked options" in card["detail"]
     assert "References:" in card["detail"] and "Vertebral augmentation" in card["detail"]
     assert card["selectionBehavior"] == "at-most-one"

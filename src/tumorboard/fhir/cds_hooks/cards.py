@@ -65,13 +65,24 @@ def ref_url(ref: ReferenceOut) -> str | None:
     return ref.url
 
 
+def source_label(ref: ReferenceOut) -> str:
+    """``First author et al. Title (year)`` from a Vancouver-style citation, for a card's source label."""
+    parts = [p.strip() for p in ref.citation.split(". ") if p.strip()]
+    if len(parts) < 2:
+        return short(ref.citation, 120)
+    first = parts[0].split(",")[0].strip()
+    etal = " et al." if "," in parts[0] or "et al" in parts[0] else ""
+    year = f" ({ref.year})" if ref.year else ""
+    return short(f"{first}{etal} {short(parts[1].rstrip('.'), 90)}{year}", 120)
+
+
 def source_for(option: Option | None, ctx: CardContext) -> dict[str, Any]:
     """The guideline or primary source behind a statement (the first reference), else the knowledge base."""
     refs = _refs(ctx.result)
     for rid in option.references if option else []:
         ref = refs.get(rid)
         if ref is not None:
-            src: dict[str, Any] = {"label": short(ref.citation, 120)}
+            src: dict[str, Any] = {"label": source_label(ref)}
             url = ref_url(ref)
             if url:
                 src["url"] = url
