@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tumorboard.engine.conditions import Facts, evaluate, fast
+from tumorboard.engine.conditions import Facts, compiled, evaluate, fast
 from tumorboard.knowledge.loader import compile_condition
 from tumorboard.knowledge.models import All, AnyOf, Cond, Leaf, Not
 from tumorboard.model.case import Case
@@ -31,6 +31,7 @@ def ev(raw: dict[str, Any], case: Case, lesion: str | None = None) -> bool | Non
     f = facts_for(case)
     full = evaluate(c, f, lesion).value
     assert fast(c, f, lesion) is full  # the fast path and the traced path agree
+    assert compiled(c)(f, lesion) is full  # and the compiled closures
     return full
 
 

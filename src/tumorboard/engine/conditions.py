@@ -18,6 +18,7 @@ the unknown paths read. Rules (docs/knowledge-format.md):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -281,6 +282,11 @@ def _fast_leaf_at(leaf: Leaf, facts: Facts, lesion: str | None) -> bool | None:
                        ref.type.values if ref.type.ordered else None)
 
 
+def leaf_value(leaf: Leaf, facts: Facts, lesion: str | None) -> bool | None:
+    """One leaf's value (for ``lesions.*`` leaves, on the given lesion only)."""
+    return _fast_leaf_at(leaf, facts, lesion)
+
+
 def fast(cond: Cond, facts: Facts, lesion: str | None = None) -> bool | None:
     """The value of a condition only (three-valued, short-circuit); ``evaluate`` gives the trace."""
     if isinstance(cond, Leaf):
@@ -306,3 +312,167 @@ def fast(cond: Cond, facts: Facts, lesion: str | None = None) -> bool | None:
         if v is None:
             unknown = True
     return None if unknown else not decisive
+
+
+# --- compiled closures for the value-only path ---------------------------------------------------------------------
+# Each condition is turned once per process into nested closures (kept by id, with the condition kept alive), so the
+# hot loops (every statement, every alternative of the missing-input analysis) avoid re-dispatching on kinds and
+# operators. Semantics are those of ``fast``; tests check that both agree.
+
+Fn = Callable[[Facts, "str | None"], "bool | None"]
+_COMPILED: dict[int, tuple[Cond, Fn]] = {}
+
+
+def _tester(leaf: Leaf) -> Callable[[Any], bool] | None:
+    """A fast test for a known, present fact; None when the generic ``compare`` is needed."""
+    op, value = leaf.op, leaf.value
+    if leaf.path.type.ordered or leaf.path.type.kind in ("list", "any"):
+        return None
+    if op in ("eq", "ne") and isinstance(value, bool):
+        return (lambda f: f is value) if op == "eq" else (lambda f: f is not value)
+    if op in ("eq", "ne") and isinstance(value, str):
+        return (lambda f: f == value) if op == "eq" else (lambda f: f != value)
+    if op in ("in", "not_in") and all(isinstance(v, str) for v in value):
+        vset = frozenset(value)
+        return (lambda f: f in vset) if op == "in" else (lambda f: f not in vset)
+    return None
+
+
+def _getter(leaf: Leaf) -> Callable[[Facts, str], Any] | None:
+    ref = leaf.path
+    if ref.kind == "case":
+        parts = ref.parts
+        if len(parts) == 2 and ref.type.kind != "any":
+            a, b = parts
+            return lambda facts, lesion: getattr(getattr(facts.case, a), b)
+        return lambda facts, lesion: _get(facts.case, parts)
+    if ref.kind == "derived":
+        name = ref.parts[0]
+        return lambda facts, lesion: facts.derived[name].value
+    if ref.sub == "derived":
+        name = ref.parts[0]
+        return lambda facts, lesion: facts.lesion_derived[lesion][name].value
+    if ref.sub == "field":
+        parts = ref.parts
+        if len(parts) == 1:
+            (a,) = parts
+            return lambda facts, lesion: getattr(facts.lesions[lesion], a)
+        return lambda facts, lesion: _get(facts.lesions[lesion], parts)
+    return None  # scores: the generic path
+
+
+def _compile_leaf(leaf: Leaf) -> Fn:
+    get = _getter(leaf)
+    test = _tester(leaf)
+    order = leaf.path.type.values if leaf.path.type.ordered else None
+    op, value = leaf.op, leaf.value
+    one: Callable[[Facts, str | None], bool | None]
+    if get is None:
+        def one(facts: Facts, lesion: str | None) -> bool | None:
+            return _fast_leaf_at(leaf, facts, lesion)
+    elif op == "known":
+        def one(facts: Facts, lesion: str | None) -> bool | None:
+            return (get(facts, lesion) is not None) is value  # type: ignore[arg-type]
+    elif test is not None:
+        def one(facts: Facts, lesion: str | None) -> bool | None:
+            f = get(facts, lesion)  # type: ignore[arg-type]
+            return None if f is None else test(f)
+    else:
+        def one(facts: Facts, lesion: str | None) -> bool | None:
+            f = get(facts, lesion)  # type: ignore[arg-type]
+            return None if f is None else compare(op, f, value, order)
+    if leaf.path.kind != "lesions":
+        return one
+
+    def any_lesion(facts: Facts, lesion: str | None) -> bool | None:
+        unknown = False
+        for key in facts.lesions:
+            v = one(facts, key)
+            if v is True:
+                return True
+            if v is None:
+                unknown = True
+        return None if unknown else False
+
+    return any_lesion
+
+
+def _compile(cond: Cond) -> Fn:
+    if isinstance(cond, Leaf):
+        return _compile_leaf(cond)
+    if isinstance(cond, Not):
+        inner = compiled(cond.item)
+
+        def negate(facts: Facts, lesion: str | None) -> bool | None:
+            v = inner(facts, lesion)
+            return None if v is None else not v
+
+        return negate
+    fns = tuple(compiled(c) for c in cond.items)
+    decisive = not isinstance(cond, All)
+
+    def combine(facts: Facts, lesion: str | None) -> bool | None:
+        unknown = False
+        for fn in fns:
+            v = fn(facts, lesion)
+            if v is decisive:
+                return decisive
+            if v is None:
+                unknown = True
+        return None if unknown else not decisive
+
+    return combine
+
+
+def compiled(cond: Cond) -> Fn:
+    """The condition as a closure ``(facts, lesion) -> True | False | None`` (cached for the process)."""
+    entry = _COMPILED.get(id(cond))
+    if entry is None or entry[0] is not cond:
+        entry = (cond, _compile(cond))
+        _COMPILED[id(cond)] = entry
+    return entry[1]
+
+
+def explain(cond: Cond, facts: Facts, lesion: str | None = None) -> Eval:
+    """Value and support only (no read sets): the ``because`` of a statement that fired, cheaply."""
+    if isinstance(cond, Leaf):
+        if cond.path.kind != "lesions":
+            return _explain_leaf(cond, facts, lesion)
+        results = [_explain_leaf(cond, facts, key) for key in facts.lesions]
+        true = [r for r in results if r.value is True]
+        if true:
+            return Eval(True, tuple(b for r in true for b in r.support))
+        if any(r.value is None for r in results):
+            return Eval(None)
+        return Eval(False, tuple(b for r in results for b in r.support))
+    if isinstance(cond, Not):
+        inner = explain(cond.item, facts, lesion)
+        return Eval(None if inner.value is None else not inner.value, inner.support)
+    parts = [explain(c, facts, lesion) for c in cond.items]
+    decisive = not isinstance(cond, All)
+    hits = [p for p in parts if p.value is decisive]
+    if hits:
+        return Eval(decisive, tuple(b for p in hits for b in p.support))
+    if any(p.value is None for p in parts):
+        return Eval(None)
+    return Eval(not decisive, tuple(b for p in parts for b in p.support))
+
+
+def _explain_leaf(leaf: Leaf, facts: Facts, lesion: str | None) -> Eval:
+    ref = leaf.path
+    if ref.sub == "score":
+        return _eval_leaf_at(leaf, facts, lesion)
+    value = _fast_leaf_at(leaf, facts, lesion)  # for lesions.* leaves: this lesion only
+    if ref.kind == "case":
+        return Eval(value, (Reason(fact=ref.raw, value=_get(facts.case, ref.parts), test=leaf.text),))
+    if ref.kind == "derived":
+        d = facts.derived[ref.parts[0]]
+        return Eval(value, (Reason(fact=f"derived.{ref.parts[0]}", value=d.value, note=d.note, test=leaf.text),))
+    assert lesion is not None
+    if ref.sub == "derived":
+        d = facts.lesion_derived[lesion][ref.parts[0]]
+        name = f"lesions.{lesion}.derived.{ref.parts[0]}"
+        return Eval(value, (Reason(fact=name, value=d.value, note=d.note, test=leaf.text),))
+    fact = _get(facts.lesions[lesion], ref.parts)
+    path = f"lesions.{lesion}.{'.'.join(ref.parts)}"
+    return Eval(value, (Reason(fact=path, value=fact, lesion=lesion, test=leaf.text),))

@@ -17,12 +17,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from tumorboard.engine.conditions import Facts
-from tumorboard.engine.derived import derive
+from tumorboard.engine.conditions import Facts, compiled
+from tumorboard.engine.derived import CASE_FACTS, LESION_FACTS
 from tumorboard.engine.plan import Outcome, State, fast_state
 from tumorboard.knowledge.catalogue import FactType, case_facts, lesion_facts
 from tumorboard.knowledge.loader import CompiledStatement, KnowledgeBase
-from tumorboard.knowledge.models import leaves
+from tumorboard.knowledge.models import Leaf, leaves
 from tumorboard.model.case import Case, Fnclcc, PriorRadiotherapy
 from tumorboard.model.result import Alternative, MissingInput, ScoreResult
 from tumorboard.model.vocabulary import SARCOMA_SUBTYPES
@@ -199,6 +199,48 @@ def _tag(o: Outcome, state: State) -> str:
     return f"{prefix}{what} ({o.label})"
 
 
+def _score_reads(res: ScoreResult) -> set[str]:
+    """The case paths a score result says it read (inputs and missing, per lesion too)."""
+    out = set(res.missing) | {i.field for i in res.inputs.values() if i.field}
+    for sub in (res.by_lesion or {}).values():
+        out |= _score_reads(sub)
+    return out
+
+
+_LEAVES: dict[int, tuple[CompiledStatement, list[Leaf]]] = {}
+
+
+def _leaves_of(cs: CompiledStatement) -> list[Leaf]:
+    entry = _LEAVES.get(id(cs))
+    if entry is None or entry[0] is not cs:
+        conds = [cs.applies] + ([cs.not_when] if cs.not_when is not None else [])
+        entry = (cs, [leaf for cond in conds for leaf in leaves(cond)])
+        _LEAVES[id(cs)] = entry
+    return entry[1]
+
+
+def _direct_leaves(affected: list[Outcome], path: str) -> list[tuple[Leaf, str | None]]:
+    """The leaves of the affected statements that read the path itself (with the lesion they read it for)."""
+    generic, _ = _generic(path)
+    parts = path.split(".")
+    lesion_key = parts[1] if parts[0] == "lesions" else None
+    out: list[tuple[Leaf, str | None]] = []
+    seen: set[tuple[int, str | None]] = set()
+    for o in affected:
+        for leaf in _leaves_of(o.cs):
+            ref = leaf.path
+            if ref.sub != "field":
+                continue
+            g = ref.generic if ref.kind in ("lesion", "lesions") else ref.raw
+            if g != generic:
+                continue
+            where = lesion_key if ref.kind in ("lesion", "lesions") else None
+            if (id(leaf), where) not in seen:
+                seen.add((id(leaf), where))
+                out.append((leaf, where))
+    return out
+
+
 def analyse(kb: KnowledgeBase, facts: Facts, outcomes: list[Outcome]) -> list[MissingInput]:
     """For every unknown input that some condition is waiting for: what each of its values would change."""
     candidates: dict[str, list[int]] = {}
@@ -216,13 +258,23 @@ def analyse(kb: KnowledgeBase, facts: Facts, outcomes: list[Outcome]) -> list[Mi
             candidates.setdefault(p, []).append(i)
     results: list[MissingInput] = []
     case = facts.case
+    score_reads = {k: _score_reads(r) for k, r in facts.scores.items()}
     for path in sorted(candidates):
-        idxs = candidates[path]
-        affected = [outcomes[i] for i in idxs]
-        keys: set[str] = set()
+        affected = [outcomes[i] for i in candidates[path]]
+        states = [o.state for o in affected]
+        structural = path.endswith((".region", ".levels"))
+        wanted: set[str] = set()
         for o in affected:
-            keys |= _score_keys(o.cs)
+            wanted |= _score_keys(o.cs)
+        rescore = sorted(k for k in wanted if structural or path in score_reads.get(k, ()))
+        survival = any(k in SURVIVAL_SCORES for k in rescore)
+        case_names = [n for n, d in facts.derived.items()
+                      if path in d.reads or (survival and n in ("short_survival", "long_survival"))]
+        lesion_names = {key: [n for n, d in vals.items() if path in d.reads]
+                        for key, vals in facts.lesion_derived.items()}
+        direct = _direct_leaves(affected, path)
         effects: dict[tuple[tuple[str, ...], tuple[str, ...]], list[Any]] = {}
+        by_signature: dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[str, ...]] | None] = {}
         changed_ids: set[str] = set()
         changed_mods: set[str] = set()
         for value in alternatives(path, case, kb):
@@ -230,24 +282,48 @@ def analyse(kb: KnowledgeBase, facts: Facts, outcomes: list[Outcome]) -> list[Mi
                 alt_case = with_value(case, path, value)
             except (KeyError, AttributeError, ValueError):
                 continue
-            scores = _rescore(alt_case, facts.scores, sorted(keys))
-            derived, lesion_derived = derive(alt_case, scores)
+            scores = _rescore(alt_case, facts.scores, rescore) if rescore else facts.scores
+            derived = dict(facts.derived)
+            for n in case_names:
+                derived[n] = CASE_FACTS[n](alt_case, scores)
+            lesion_derived = dict(facts.lesion_derived)
+            for i, lesion in enumerate(alt_case.lesions):
+                key = alt_case.lesion_key(i)
+                if lesion_names.get(key):
+                    vals = dict(lesion_derived[key])
+                    for n in lesion_names[key]:
+                        vals[n] = LESION_FACTS[n](alt_case, lesion, key)
+                    lesion_derived[key] = vals
             alt_facts = Facts(alt_case, scores, derived, lesion_derived, facts.registry)
+            signature = (
+                tuple(derived[n].value for n in case_names),
+                tuple(lesion_derived[k][n].value for k, names in lesion_names.items() for n in names),
+                tuple((k, scores[k].band, tuple(scores[k].possible_bands), repr(scores[k].value)) if k in scores
+                      else (k, None) for k in rescore),
+                tuple(compiled(leaf)(alt_facts, where) for leaf, where in direct),
+            )
+            if signature in by_signature:
+                effect = by_signature[signature]
+                if effect is not None:
+                    effects[effect].append(value)
+                continue
             adds: list[str] = []
             removes: list[str] = []
-            for o in affected:
+            for o, old in zip(affected, states, strict=True):
                 new = fast_state(o.cs, alt_facts, o.lesion)
-                if new == o.state:
+                if new == old:
                     continue
                 if new in ("fire", "avoid"):
                     adds.append(_tag(o, new))
-                if o.state in ("fire", "avoid"):
-                    removes.append(_tag(o, o.state))
-                if new in ("fire", "avoid") or o.state in ("fire", "avoid"):
+                if old in ("fire", "avoid"):
+                    removes.append(_tag(o, old))
+                if new in ("fire", "avoid") or old in ("fire", "avoid"):
                     changed_ids.add(o.cs.id)
                     changed_mods.add(o.cs.stmt.modality or ("warning" if o.cs.stmt.urgency else o.cs.stmt.section))
-            if adds or removes:
-                effects.setdefault((tuple(sorted(set(adds))), tuple(sorted(set(removes)))), []).append(value)
+            key_effect = (tuple(sorted(set(adds))), tuple(sorted(set(removes)))) if adds or removes else None
+            by_signature[signature] = key_effect
+            if key_effect is not None:
+                effects.setdefault(key_effect, []).append(value)
         if not effects:
             continue
         alts = [
@@ -259,7 +335,7 @@ def analyse(kb: KnowledgeBase, facts: Facts, outcomes: list[Outcome]) -> list[Mi
             could_change=sorted(changed_mods),
             statements=sorted(changed_ids),
             alternatives=alts,
-            note=f"{len(alts)} of the values it could take change the plan",
+            note=f"{len(alts)} group(s) of values change the plan",
         ))
     return results
 

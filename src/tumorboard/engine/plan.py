@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from tumorboard.engine.conditions import Eval, Facts, Reason, evaluate, fast
+from tumorboard.engine.conditions import Eval, Facts, Reason, compiled, evaluate, explain
 from tumorboard.engine.ranking import EXPLANATION, rank
 from tumorboard.knowledge.catalogue import PathError, parse_path
 from tumorboard.knowledge.loader import PLACEHOLDER, CompiledStatement, KnowledgeBase
@@ -67,26 +67,27 @@ BLOCKED = Eval(None)
 def evaluate_statement(cs: CompiledStatement, facts: Facts, lesion: str | None, trace: bool = True) -> Outcome:
     """The statement's outcome with the trace (support, blocked inputs) of the conditions that matter. Without
     ``trace``, statements whose conditions are unknown are not traced (the missing-input analysis needs it)."""
-    value = fast(cs.applies, facts, lesion)
+    value = compiled(cs.applies)(facts, lesion)
     if value is False and not (trace and cs.uses_known_false):
         return Outcome(cs, lesion, FALSE, None)
     if value is None and not trace:
         return Outcome(cs, lesion, BLOCKED, None)
-    applies = evaluate(cs.applies, facts, lesion)
-    not_when = evaluate(cs.not_when, facts, lesion) if cs.not_when is not None and applies.value is not False else None
+    run = evaluate if trace else explain
+    applies = run(cs.applies, facts, lesion)
+    not_when = run(cs.not_when, facts, lesion) if cs.not_when is not None and applies.value is not False else None
     return Outcome(cs, lesion, applies, not_when)
 
 
 def fast_state(cs: CompiledStatement, facts: Facts, lesion: str | None) -> State:
     """The statement's outcome state without a trace (the missing-input analysis)."""
-    applies = fast(cs.applies, facts, lesion)
+    applies = compiled(cs.applies)(facts, lesion)
     if applies is None:
         return "blocked"
     if applies is False:
         return "none"
     if cs.stmt.strength == "not_recommended":
         return "avoid"
-    if cs.not_when is not None and fast(cs.not_when, facts, lesion) is True:
+    if cs.not_when is not None and compiled(cs.not_when)(facts, lesion) is True:
         return "avoid"
     return "fire"
 
@@ -231,7 +232,8 @@ def _because(items: tuple[Reason, ...]) -> list[Because]:
         if key in seen:
             continue
         seen.add(key)
-        out.append(b.to_because())
+        out.append(Because.model_construct(fact=b.fact, score=b.score, band=b.band, value=b.value, lesion=b.lesion,
+                                           test=b.test, note=b.note))
     return out
 
 
@@ -251,7 +253,7 @@ def make_option(o: Outcome, facts: Facts, *, avoid: bool = False) -> Option:
         caveats.append(f"Could be contraindicated: record {missing} to rule out its exclusions.")
     if st.extrapolated:
         caveats.append(f"Extrapolated evidence: {st.extrapolated}")
-    return Option(
+    return Option.model_construct(
         statement=st.id,
         title=st.title,
         modality=st.modality,
@@ -261,7 +263,7 @@ def make_option(o: Outcome, facts: Facts, *, avoid: bool = False) -> Option:
         recommendation=fill(st.statement, facts, o.lesion),
         plain_language=fill(st.plain_language, facts, o.lesion),
         strength=st.strength,
-        evidence=Evidence(scheme=st.evidence.scheme, level=st.evidence.level),
+        evidence=Evidence.model_construct(scheme=st.evidence.scheme, level=st.evidence.level),
         because=_because(because),
         references=list(st.references),
         reason=reason,
