@@ -1,0 +1,225 @@
+"""``ask``: question -> understanding -> retrieval or the engine -> composed, cited answer; and conversations.
+
+Abstention: when the retrieval evidence for a question is under the thresholds calibrated on the development
+question set (``calibration.yaml``, written by ``bench/qa.py --calibrate``), the answer is "not covered by the
+knowledge base" with the nearest topics, and nothing else.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tumorboard.qa.answer import Answer, Audience, Change, Fact
+from tumorboard.qa.compose import compose_case, compose_topic, facts_of, plan_changes
+from tumorboard.qa.index import Index, Mode, Retrieval, get_index
+from tumorboard.qa.understand import Understanding, decide, extract_case, flatten, is_follow_up, merge_cases
+
+CALIBRATION_FILE = Path(__file__).resolve().parent / "calibration.yaml"
+NOT_COVERED = "This question is not covered by the knowledge base, so no answer is given."
+DEFAULT_THRESHOLDS: dict[str, dict[str, float]] = {
+    "hybrid": {"dense_low": 0.40, "dense": 0.55, "coverage": 0.50},
+    "bm25": {"coverage": 0.45},
+    "dense": {"dense": 0.45},
+}
+
+
+def _disclaimer() -> str:
+    try:
+        from tumorboard.engine.assess import DISCLAIMER
+
+        return str(DISCLAIMER)
+    except Exception:
+        return ("Decision support for qualified clinicians; it does not replace clinical judgement or a "
+                "multidisciplinary tumour board. Check every input and source.")
+
+
+def load_thresholds(path: Path = CALIBRATION_FILE) -> dict[str, dict[str, float]]:
+    out = {k: dict(v) for k, v in DEFAULT_THRESHOLDS.items()}
+    if path.is_file():
+        raw = yaml.safe_load(path.read_text()) or {}
+        for mode, vals in (raw.get("thresholds") or {}).items():
+            out.setdefault(mode, {}).update({k: float(v) for k, v in vals.items()})
+    return out
+
+
+def covered(r: Retrieval, thresholds: dict[str, dict[str, float]]) -> bool:
+    """Whether the retrieval evidence is strong enough to answer. With the dense leg: similarity under
+    ``dense_low`` never answers, at or above ``dense`` always does, and in between the question's terms must be
+    found in the best documents (``coverage``). BM25 alone: ``coverage`` only."""
+    t = thresholds.get(r.mode, {})
+    if not r.hits:
+        return False
+    if r.dense_top is not None and "dense" in t:
+        if r.dense_top < t.get("dense_low", t["dense"]):
+            return False
+        if r.dense_top >= t["dense"]:
+            return True
+    return r.coverage >= t.get("coverage", 0.0)
+
+
+def located_case(und: Understanding) -> bool:
+    """A case with a located lesion, or a tumour with its status: the question is in the domain whatever the
+    retrieval scores (such facts are only extracted for the cancers the knowledge base is about)."""
+    paths = {p for p, _ in und.facts}
+    lesion = any(p.startswith("lesions.") and p.split(".")[-1] in ("levels", "region") for p in paths)
+    tumour = bool(paths & {"primary.site", "primary.histology"})
+    return (lesion and tumour) or (tumour and "primary.status" in paths)
+
+
+@dataclass
+class Conversation:
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    turns: list[tuple[str, str]] = field(default_factory=list)  # (question, kind)
+    case: Any = None  # the current Case
+    case_question: str | None = None
+    last_case_answer: Answer | None = None
+    last_topic: str | None = None
+
+
+class QA:
+    """Question answering over one knowledge base (and the user's documents)."""
+
+    def __init__(self, knowledge: str | Path | None = None, *, dense: bool = True, cache_dir: Path | None = None,
+                 user_documents: bool = True, thresholds: dict[str, dict[str, float]] | None = None) -> None:
+        self.knowledge = knowledge
+        self.dense = dense
+        self.cache_dir = cache_dir
+        self.user_documents = user_documents
+        self.thresholds = thresholds or load_thresholds()
+        self._index: Index | None = None
+        self.conversations: OrderedDict[str, Conversation] = OrderedDict()
+
+    @property
+    def index(self) -> Index:
+        if self._index is None:
+            self._index = get_index(self.knowledge, dense=self.dense, cache_dir=self.cache_dir,
+                                    user_documents=self.user_documents)
+        return self._index
+
+    def refresh(self) -> None:
+        """Pick up content changes (the index is rebuilt when the knowledge-base hash differs)."""
+        self._index = None
+
+    def retrieve(self, question: str, mode: Mode | None = None) -> Retrieval:
+        m: Mode = mode or ("hybrid" if self.dense else "bm25")
+        return self.index.search(question, m)
+
+    # --- conversations --------------------------------------------------------------------------------------------
+
+    def conversation(self, conversation_id: str | None = None) -> Conversation:
+        if conversation_id and conversation_id in self.conversations:
+            self.conversations.move_to_end(conversation_id)
+            return self.conversations[conversation_id]
+        conv = Conversation(id=conversation_id or uuid.uuid4().hex)
+        self.conversations[conv.id] = conv
+        while len(self.conversations) > 256:
+            self.conversations.popitem(last=False)
+        return conv
+
+    # --- answering --------------------------------------------------------------------------------------------------
+
+    def ask(self, question: str, *, audience: Audience = "clinician", conversation: Conversation | str | None = None,
+            mode: Mode | None = None) -> Answer:
+        t0 = time.perf_counter()
+        conv = self.conversation(conversation) if isinstance(conversation, str) or conversation is None \
+            else conversation
+        question = " ".join(question.split())
+        case, extractor = extract_case(question)
+        und = decide(question, case, extractor)
+        follow = conv.case is not None and is_follow_up(question) and case is not None
+        retrieval_q = question
+        if follow:
+            assert case is not None and conv.case is not None
+            und = Understanding("case", merge_cases(conv.case, case), flatten(case), True, extractor,
+                                "follow-up to the conversation's case")
+            retrieval_q = f"{conv.case_question} {question}"
+        elif und.kind == "topic" and conv.last_topic and is_follow_up(question):
+            retrieval_q = f"{conv.last_topic} {question}"
+        retrieval = self.retrieve(retrieval_q, mode)
+        if not follow and not (und.kind == "case" and located_case(und)) and not covered(retrieval, self.thresholds):
+            ans = self._not_covered(question, retrieval, audience)
+        elif und.kind == "case" and und.case is not None:
+            ans = self._case(question, und, retrieval, audience, conv, follow)
+        else:
+            ans = compose_topic(question, retrieval, self.index.corpus, self.index.chunks, audience, _disclaimer())
+            ans.facts = facts_of(und.facts, audience)
+            conv.last_topic = retrieval_q
+        ans.conversation_id = conv.id
+        ans.retrieval = {
+            "mode": retrieval.mode, "dense": retrieval.dense_top is not None,
+            "dense_top": None if retrieval.dense_top is None else round(retrieval.dense_top, 4),
+            "coverage": round(retrieval.coverage, 4), "synonyms": retrieval.matched_synonyms,
+            "knowledge_base": self.index.corpus.hash[:12], "statements": len(self.index.corpus.statements),
+            "decision": und.reason, "extractor": und.extractor,
+            "elapsed_ms": round((time.perf_counter() - t0) * 1000, 1),
+        }
+        if retrieval.mode == "bm25":
+            ans.notes.append("Dense retrieval is off or unavailable: retrieved by keyword search (BM25) alone.")
+        conv.turns.append((question, ans.kind))
+        return ans
+
+    def _not_covered(self, question: str, r: Retrieval, audience: Audience) -> Answer:
+        corpus = self.index.corpus
+        topics: list[str] = []
+        for h in r.hits[:5]:
+            s = corpus.statements.get(h.target) if h.kind == "statement" else None
+            if s is not None:
+                label = f"{s.title} ({s.topic})"
+                if label not in topics:
+                    topics.append(label)
+        return Answer(kind="not_covered", question=question, audience=audience,
+                      title="Not covered by the knowledge base", notes=[NOT_COVERED], nearest_topics=topics[:3],
+                      disclaimer=_disclaimer())
+
+    def _case(self, question: str, und: Understanding, retrieval: Retrieval, audience: Audience,
+              conv: Conversation, follow: bool) -> Answer:
+        from tumorboard.engine import assess
+
+        case = und.case
+        assert case is not None
+        result = assess(case)
+        corpus, chunks = self.index.corpus, self.index.chunks
+        ans, has_plan = compose_case(question, case, result, corpus, chunks, audience, _disclaimer())
+        if not has_plan:
+            ans = compose_topic(question, retrieval, corpus, chunks, audience, _disclaimer())
+            ans.kind = "case"
+            ans.notes.append("The engine returned no plan for this case; the sections are the statements retrieved "
+                             "for the question, not checked against the case's conditions.")
+        ans.case = case.model_dump(exclude_none=True, exclude_defaults=True, mode="json")
+        ans.facts = facts_of(flatten(case), audience)
+        if follow and conv.last_case_answer is not None:
+            fact_changes = [Change(kind="fact", text=f"{f.label}: now {f.value}")
+                            for f in facts_of(und.facts, audience)]
+            ans.changes = fact_changes + plan_changes(conv.last_case_answer, ans)
+            if len(ans.changes) == len(fact_changes):
+                ans.changes.append(Change(kind="fact", text="The plan's options did not change."))
+        conv.case = case
+        if not follow:
+            conv.case_question = question
+        conv.last_case_answer = ans
+        return ans
+
+
+_DEFAULT: QA | None = None
+
+
+def default_qa() -> QA:
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = QA()
+    return _DEFAULT
+
+
+def ask(question: str, *, audience: Audience = "clinician", conversation_id: str | None = None) -> Answer:
+    """Answer ``question``; pass the ``conversation_id`` of an earlier answer to keep its context."""
+    return default_qa().ask(question, audience=audience, conversation=conversation_id or None)
+
+
+__all__ = ["QA", "Answer", "Conversation", "Fact", "ask", "covered", "default_qa"]
