@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "audit",
     "cohort",
     "fhir",
+    "ask",
 )
 
 
