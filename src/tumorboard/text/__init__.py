@@ -17,7 +17,7 @@ __all__ = ["DEFAULT_MAX_CHARS", "TextTooLarge", "extract", "get_pipeline", "rend
 
 def extract(text: str | bytes, *, max_chars: int = DEFAULT_MAX_CHARS) -> Extraction:
     """Extract a case, its facts (path, value, span, snippet, rule, ConText modifiers) and conflicts from a note."""
-    from tumorboard.text.extract import extract as _extract
+    from tumorboard.text.core import extract as _extract
 
     return _extract(text, max_chars=max_chars)
 

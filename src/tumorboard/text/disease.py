@@ -34,6 +34,8 @@ def sites(text: str) -> list[str]:
 
 def visceral(text: str, sentence: str = "") -> Facts:
     out: Facts = [("disease.visceral_sites", s) for s in sites(text)]
+    if re.search(r"\brelapse", text, re.IGNORECASE):
+        out.append(("primary.status", "recurrent"))
     if any(s == "brain" for s in sites(text)):
         out.append(("disease.brain_metastases", True))
     if any(s == "lung" for s in sites(text)):
@@ -55,3 +57,8 @@ def nodule_count(sentence: str) -> int | None:
         return None
     raw = next(g for g in m.groups() if g)
     return _WORDS.get(raw.lower()) if not raw.isdigit() else int(raw)
+
+
+def local_recurrence(text: str, sentence: str = "") -> Facts:
+    """``local recurrence``: the primary has recurred locally."""
+    return [("primary.local_recurrence", True), ("primary.status", "recurrent")]

@@ -19,7 +19,12 @@ _REF_AFTER = re.compile(
     r"(?:posterior\s+)?(?:stabili[sz]ation|fixation|instrumentation|fusion))",
     re.IGNORECASE,
 )
-_REF_BEFORE = re.compile(r"(?:sensory\s+level|degenerative\s+\w+(?:\s+\w+)?|level)\s*(?:at|of)?\s*$", re.IGNORECASE)
+_REF_BEFORE = re.compile(
+    r"(?:sensory\s+level|degenerative\s+\w+(?:\s+\w+)?|level|(?:subluxation|listhesis|translation)\s+(?:at|between|of))"
+    r"\s*(?:at|of)?\s*$",
+    re.IGNORECASE,
+)
+_STOP = {"and", "or", "with", "of", "to", "in", "at", "from", "into", "the", "a", "an"}
 _FORAMEN_AFTER = re.compile(r"^[\s,]*(?:\w+\s+)?(?:neural\s+)?(?:foram\w*|neuroforam\w*)", re.IGNORECASE)
 _SIDE_WORD = re.compile(r"\b(left|right|bilateral(?:ly)?|both)(?:-sided)?\b", re.IGNORECASE)
 _SIDE_AFTER = re.compile(r"^\s*(?:\w+\s+){0,3}?(?:on\s+the\s+(left|right)|(bilaterally))\b", re.IGNORECASE)
@@ -81,6 +86,8 @@ def side_of(m: Mention, doc_text: str) -> str | None:
         s = _SIDE_WORD.fullmatch(w.lower().replace("-sided", ""))
         if s:
             return _norm_side(s.group(1))
+        if w.lower() in _STOP:
+            break
     after = doc_text[m.end : min(m.end + 40, m.sent_start + len(m.sent_text))]
     a = _SIDE_AFTER.search(after)
     if a:
@@ -101,10 +108,10 @@ def _is_reference(m: Mention, doc_text: str) -> tuple[bool, bool]:
     return bool(_REF_AFTER.match(after) or _REF_BEFORE.search(before)), foramen
 
 
-def _primary_context(m: Mention, mentions: list[Mention], doc_text: str) -> bool:
+def _primary_context(m: Mention, same_sentence: list[Mention], doc_text: str) -> bool:
     """A bone named as the primary's site: ``osteosarcoma of the left distal femur``."""
-    for p in mentions:
-        if p.category in ("HISTOLOGY", "PRIMARY") and p.sent == m.sent and p.end <= m.start:
+    for p in same_sentence:
+        if p.category in ("HISTOLOGY", "PRIMARY") and p.end <= m.start:
             between = doc_text[p.end : m.start]
             if len(between) <= 30 and re.search(r"\b(?:of|arising\s+from|in)\b", between):
                 return True
@@ -160,13 +167,14 @@ def assemble(mentions: list[Mention], doc_text: str) -> tuple[list[LesionBuilder
                 anchors.append((m, target))
                 current = target
             elif m.meta.get("anchor") == "bone":
-                if m.excluded or m.negated or _primary_context(m, mentions, doc_text):
+                if m.excluded or m.negated or _primary_context(m, ms, doc_text) or _imaging_header(m, doc_text):
                     continue
                 region = m.meta["region"]
                 side = side_of(m, doc_text)
                 target = None
                 pelvic = {"pelvis", "acetabulum", "sacrum"}
-                prior_in_sent = [le for a, le in anchors if le.region in pelvic or le.spinal]
+                prior_in_sent = [le for a, le in anchors
+                                 if le.region in pelvic or any(x.startswith("S") for x in le.levels)]
                 if region in pelvic and prior_in_sent:
                     target = prior_in_sent[-1]
                 if target is None:
@@ -211,12 +219,20 @@ def assemble(mentions: list[Mention], doc_text: str) -> tuple[list[LesionBuilder
                     t.cues.append((m.meta["escc_cue"], not m.negated, m))
                 if not targets:
                     pending.append(("cue:" + m.meta["escc_cue"], not m.negated, m))
-            if m.category == "STRUCTURE" and not m.negated:
+            if m.category in ("STRUCTURE", "EPIDURAL") and not m.negated:
                 side = side_of(m, doc_text)
                 for t in targets:
                     if side:
                         t.sides.append((side, m))
     return lesions, [pm for _, _, pm in pending]
+
+
+_MODALITY = re.compile(r"\b(?:MRI|CT|PET(?:-CT)?|XR|x-?ray|radiograph\w*|scan|imaging)\s+(?:\w+\s+){0,3}$", re.IGNORECASE)
+
+
+def _imaging_header(m: Mention, doc_text: str) -> bool:
+    """``MRI pelvis and sacrum:``: a bone named as the field of an examination."""
+    return bool(_MODALITY.search(doc_text[max(m.sent_start, m.start - 30) : m.start]))
 
 
 def _singular_lesion(m: Mention) -> bool:
@@ -256,6 +272,8 @@ def lesion_facts(m: Mention) -> Facts:
         if path.startswith("lesion.") and "negated" in meta:
             return [(path[len("lesion."):], meta["negated"])]
         return []
+    if m.category == "STRUCTURE" and meta.get("soft_tissue"):
+        return [("structures", meta["value"]), ("soft_tissue_extension", True)]
     if path.startswith("lesion."):
         return [(path[len("lesion."):], meta["value"])]
     if meta.get("parser") and (meta["parser"].startswith("lesions.") or meta["parser"].startswith("prior_treatment.rt")):

@@ -63,10 +63,32 @@ def parser(name: str) -> Callable[[str, str], list[tuple[str, Any]]]:
     return getattr(importlib.import_module(f"tumorboard.text.{mod}"), func)
 
 
-def from_doc(doc: Any) -> list[Mention]:
-    """Mentions of a processed doc, in text order."""
+def chunks(text: str, size: int = 4000) -> list[tuple[int, str]]:
+    """(offset, block) pieces of at most about ``size`` characters, cut at line breaks, else after a full stop.
+
+    Long inputs are processed block by block: spaCy's entity bookkeeping grows quadratically with the entities of
+    one doc."""
+    out: list[tuple[int, str]] = []
+    start = 0
+    n = len(text)
+    while start < n:
+        end = min(start + size, n)
+        if end < n:
+            cut = text.rfind("\n", start + size // 2, end)
+            if cut == -1:
+                cut = text.rfind(". ", start + size // 2, end)
+                cut = cut + 1 if cut != -1 else -1
+            if cut != -1:
+                end = cut + 1
+        out.append((start, text[start:end]))
+        start = end
+    return out
+
+
+def from_doc(doc: Any, offset: int = 0, sent_offset: int = 0) -> list[Mention]:
+    """Mentions of a processed doc, in text order; ``offset`` places a block's spans in the whole text."""
     sents = list(doc.sents)
-    index = {s.start: i for i, s in enumerate(sents)}
+    index = {s.start: i + sent_offset for i, s in enumerate(sents)}
     out: list[Mention] = []
     for ent in doc.ents:
         rule = ent._.target_rule
@@ -81,7 +103,13 @@ def from_doc(doc: Any) -> list[Mention]:
                 if name and name not in mods:
                     mods.append(name)
         sent_text = sent.text
-        out.append(Mention(category=ent.label_, rule=rule.literal, meta=meta, start=ent.start_char,
-                           end=ent.end_char, text=ent.text, sent=index.get(sent.start, 0), sent_start=sent.start_char,
+        text = ent.text.rstrip(" .,;:)(\n")
+        lead = len(text) - len(text.lstrip(" ,;:("))
+        text = text[lead:]
+        if not text:
+            continue
+        start = ent.start_char + lead + offset
+        out.append(Mention(category=ent.label_, rule=rule.literal, meta=meta, start=start,
+                           end=start + len(text), text=text, sent=index.get(sent.start, sent_offset), sent_start=sent.start_char + offset,
                            sent_text=sent_text, modifiers=mods, question=sent_text.rstrip().endswith("?")))
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import warnings
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -33,10 +34,9 @@ def rule_specs() -> list[dict[str, Any]]:
             meta["family"] = name
             specs.append({"literal": r["literal"], "category": r["category"], "pattern": r["pattern"],
                           "metadata": meta})
-    for literal, rx in drug_patterns():
-        specs.append({"literal": literal, "category": "DRUG", "pattern": rx,
-                      "metadata": {"parser": "prior_treatment.drug", "family": "prior_treatment",
-                                   "treatment": True, "historical_ok": True}})
+    pats = sorted(drug_patterns(), key=lambda p: -len(p[0]))
+    specs.append({"literal": "drug name", "category": "DRUG", "pattern": r"\b(?:" + "|".join(rx.removeprefix(r"\b").removesuffix(r"\b") for _, rx in pats) + r")\b",
+                  "metadata": {"parser": "prior_treatment.drug", "family": "prior_treatment", "treatment": True}})
     for s in specs:
         re.compile(s["pattern"], re.IGNORECASE)  # fail early on a bad rule
     return specs
@@ -61,9 +61,43 @@ def _sentence_fixer(doc: Any) -> Any:
     return doc
 
 
+class _TargetComponent:
+    """medspaCy's TargetMatcher with the domain rules, setting ``doc.ents`` once per doc (adding entities one at a
+    time, as the stock component does, is quadratic) and reading the text once for all regular-expression rules."""
+
+    def __init__(self, nlp: Any) -> None:
+        from medspacy.common.regex_matcher import RegexMatcher
+        from medspacy.target_matcher import TargetMatcher, TargetRule
+
+        class FastRegexMatcher(RegexMatcher):
+            def __call__(self, doc: Any) -> list[tuple[int, int, int]]:
+                text = doc.text_with_ws
+                matches = []
+                for match_id, patterns in self._patterns.items():
+                    for pattern in patterns:
+                        for m in pattern.finditer(text):
+                            span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+                            if span is not None and len(span):
+                                matches.append((match_id, span.start, span.end))
+                return matches
+
+        self.matcher = TargetMatcher(nlp, name="tb_target_matcher", result_type=None)
+        self.matcher.add([TargetRule(s["literal"], s["category"], pattern=s["pattern"], metadata=s["metadata"])
+                          for s in rule_specs()])
+        inner = self.matcher._TargetMatcher__matcher
+        inner._MedspacyMatcher__regex_matcher.__class__ = FastRegexMatcher
+
+    def __call__(self, doc: Any) -> Any:
+        from spacy.util import filter_spans
+
+        doc.ents = filter_spans(list(doc.ents) + list(self.matcher(doc)))
+        return doc
+
+
 def build_pipeline() -> Any:
     """A fresh medspaCy pipeline with the domain rules (about 1 s after medspaCy is imported)."""
     logging.getLogger("PyRuSH").setLevel(logging.WARNING)
+    warnings.filterwarnings("ignore", message=r"\[W036\]")  # medspaCy's empty phrase matcher
     try:  # PyRuSH logs through loguru at DEBUG; it is not used, but importing medspaCy may import it
         from loguru import logger
 
@@ -72,17 +106,16 @@ def build_pipeline() -> Any:
         pass
     import medspacy
     from medspacy.context import ConTextRule
-    from medspacy.target_matcher import TargetRule
     from spacy.language import Language
 
     if not Language.has_factory("tb_sentence_fixer"):
         Language.component("tb_sentence_fixer")(_sentence_fixer)
-    nlp = medspacy.load(medspacy_enable=["medspacy_target_matcher", "medspacy_context"])
+    if not Language.has_factory("tb_target_matcher"):
+        Language.factory("tb_target_matcher")(lambda nlp, name: _TargetComponent(nlp))
+    nlp = medspacy.load(medspacy_enable=["medspacy_context"])
     nlp.add_pipe("sentencizer", first=True)
     nlp.add_pipe("tb_sentence_fixer", after="sentencizer")
-    matcher = nlp.get_pipe("medspacy_target_matcher")
-    matcher.add([TargetRule(s["literal"], s["category"], pattern=s["pattern"], metadata=s["metadata"])
-                 for s in rule_specs()])
+    nlp.add_pipe("tb_target_matcher", before="medspacy_context")
     context = nlp.get_pipe("medspacy_context")
     context.add(ConTextRule.from_json(str(CONTEXT_RULES)))
     return nlp

@@ -62,7 +62,7 @@ def is_cytotoxic(name: str) -> bool:
 def drug(text: str, sentence: str = "") -> Facts:
     """One drug or regimen mention -> systemic lines (and prior chemotherapy for a cytotoxic)."""
     v = drug_vocabulary()
-    key = re.sub(r"\s+", "", text.lower())
+    key = re.sub(r"\s*/\s*", "/", text.lower().strip())
     names = v["regimens"].get(key) or [text]
     out: Facts = []
     for n in names:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from typing import Any
 
 from pydantic import ValidationError
@@ -12,7 +13,7 @@ from tumorboard.model.provenance import Conflict, ExtractedFact, Extraction
 from tumorboard.text import levels as lv
 from tumorboard.text.guard import DEFAULT_MAX_CHARS, as_text, check_size, looks_binary, looks_non_english
 from tumorboard.text.lesions import LesionBuilder, assemble, escc_from_cues
-from tumorboard.text.mentions import Mention, from_doc, parser
+from tumorboard.text.mentions import Mention, chunks, from_doc, parser
 
 SARCOMA_SITES = {"soft_tissue", "bone_sarcoma_other", "osteosarcoma"}
 STATUS_PRIORITY = ["progressive", "recurrent", "responding", "stable"]
@@ -225,8 +226,15 @@ def extract(text: str | bytes, *, max_chars: int = DEFAULT_MAX_CHARS) -> Extract
         return Extraction(case=Case(), notes=["the note does not look English; the rules are English-only, nothing extracted"])
     from tumorboard.text.pipeline import get_pipeline
 
-    doc = get_pipeline()(raw)
-    mentions = from_doc(doc)
+    nlp = get_pipeline()
+    mentions: list[Mention] = []
+    n_sents = 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # medspaCy's empty phrase matcher (W036)
+        for offset, block in chunks(raw):
+            doc = nlp(block)
+            mentions.extend(from_doc(doc, offset, n_sents))
+            n_sents += sum(1 for _ in doc.sents)
     col = _Collector(raw)
     conflicts: list[Conflict] = []
     unmapped: list[dict[str, Any]] = []
