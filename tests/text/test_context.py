@@ -8,8 +8,10 @@ import pytest
     [
         ("High risk of pathological fracture.", "disease.pathological_fracture"),
         ("Impending pathological fracture cannot be excluded.", "disease.pathological_fracture"),
-        ("She asks whether she would need surgery if a pathological fracture developed.",
-         "disease.pathological_fracture"),
+        (
+            "She asks whether she would need surgery if a pathological fracture developed.",
+            "disease.pathological_fracture",
+        ),
         ("No pathological fracture.", "disease.pathological_fracture"),
         ("Her mother had a pathological fracture.", "disease.pathological_fracture"),
         ("No evidence of brain metastases.", "disease.brain_metastases"),

@@ -35,3 +35,16 @@ def test_surgery_at_lesion(ex):
 def test_surgery_in_question_is_not_prior(ex):
     out = ex("Lytic lesion of the right acetabulum. Should we fix this?")
     assert "lesions.0.prior_surgery" not in out
+
+
+def test_unlisted_brand_via_drug_vocabulary(ex):
+    out = ex("Previously treated with Lartruvo. Lytic T9 metastasis.")
+    # olaratumab is not an anticancer line of the vocabulary: nothing is invented
+    assert "history.systemic_lines" not in out
+
+
+def test_lookup_maps_a_brand_to_a_listed_generic():
+    from tumorboard.text.prior_treatment import lookup_drugs
+
+    assert [g for g, _, _ in lookup_drugs("Progressed on Lynparza.", [])] == ["olaparib"]
+    assert [g for g, _, _ in lookup_drugs("Progressed on Cometriq.", [])] == ["cabozantinib"]

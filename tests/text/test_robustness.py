@@ -18,8 +18,10 @@ def test_binary_junk():
 
 
 def test_non_english():
-    ex = extract("Sehr geehrte Kollegen, wir berichten über eine 60-jährige Patientin mit Knochenmetastasen und "
-                 "einer Fraktur der Wirbelsäule. Die Patientin ist nicht gehfähig.")
+    ex = extract(
+        "Sehr geehrte Kollegen, wir berichten über eine 60-jährige Patientin mit Knochenmetastasen und "
+        "einer Fraktur der Wirbelsäule. Die Patientin ist nicht gehfähig."
+    )
     assert ex.facts == []
     assert any("English" in n for n in ex.notes)
 

@@ -7,8 +7,12 @@ def test_issue_example(ex):
     assert out["lesions.0.region"] == "sacrum"
     assert out["lesions.0.levels"] == ["S1", "S2", "S3"]
     assert out["lesions.0.side"] == "right"
-    assert set(out["lesions.0.structures"]) == {"neuroforamina", "sacral_canal_posterior_wall", "sacroiliac_joint",
-                                                "ilium"}
+    assert set(out["lesions.0.structures"]) == {
+        "neuroforamina",
+        "sacral_canal_posterior_wall",
+        "sacroiliac_joint",
+        "ilium",
+    }
     assert out["primary.site"] == "soft_tissue"
     assert out["primary.status"] == "progressive"
 

@@ -22,7 +22,7 @@ def extract(text: str | bytes, *, max_chars: int = DEFAULT_MAX_CHARS) -> Extract
     return _extract(text, max_chars=max_chars)
 
 
-def get_pipeline():  # noqa: ANN201 - spaCy Language, imported lazily
+def get_pipeline():
     """The shared medspaCy pipeline (built once, on first use)."""
     from tumorboard.text.pipeline import get_pipeline as _get
 

@@ -24,13 +24,27 @@ LABEL = "from text: confirm before use"
 def _fact(path: str, value: Any, m: Mention | None, text: str, rule: str | None = None) -> ExtractedFact:
     if m is None:
         return ExtractedFact(path=path, value=value, rule=rule or "derived")
-    return ExtractedFact(path=path, value=value, start=m.start, end=m.end, snippet=text[m.start : m.end],
-                         rule=rule or m.rule_id, modifiers=list(m.modifiers))
+    return ExtractedFact(
+        path=path,
+        value=value,
+        start=m.start,
+        end=m.end,
+        snippet=text[m.start : m.end],
+        rule=rule or m.rule_id,
+        modifiers=list(m.modifiers),
+    )
 
 
 def _unmapped(m: Mention, reason: str, text: str) -> dict[str, Any]:
-    return {"rule": m.rule_id, "category": m.category, "start": m.start, "end": m.end,
-            "snippet": text[m.start : m.end], "modifiers": list(m.modifiers), "reason": reason}
+    return {
+        "rule": m.rule_id,
+        "category": m.category,
+        "start": m.start,
+        "end": m.end,
+        "snippet": text[m.start : m.end],
+        "modifiers": list(m.modifiers),
+        "reason": reason,
+    }
 
 
 def _global_facts(m: Mention) -> list[tuple[str, Any]]:
@@ -67,6 +81,11 @@ class _Collector:
         self.facts.append(f)
         self.by_path.setdefault(path, []).append(f)
 
+    def add_span(self, path: str, value: Any, start: int, end: int, rule: str) -> None:
+        f = ExtractedFact(path=path, value=value, start=start, end=end, snippet=self.text[start:end], rule=rule)
+        self.facts.append(f)
+        self.by_path.setdefault(path, []).append(f)
+
 
 def _resolve(col: _Collector, conflicts: list[Conflict]) -> dict[str, Any]:
     """One value per path; disagreeing mentions become a conflict and the path stays unset."""
@@ -94,8 +113,14 @@ def _resolve(col: _Collector, conflicts: list[Conflict]) -> dict[str, Any]:
         elif len(distinct) == 1:
             values[path] = distinct[0]
         else:
-            conflicts.append(Conflict(path=path, values=distinct, facts=facts,
-                                      note="mentions disagree; left unset for the clinician to resolve"))
+            conflicts.append(
+                Conflict(
+                    path=path,
+                    values=distinct,
+                    facts=facts,
+                    note="mentions disagree; left unset for the clinician to resolve",
+                )
+            )
     return values
 
 
@@ -123,15 +148,35 @@ def _histology(mentions: list[Mention], col: _Collector, conflicts: list[Conflic
             col.add("primary.site", s, m)
         if len(distinct) > 1:
             col.by_path.pop("primary.site", None)
-            conflicts.append(Conflict(path="primary.site", values=distinct,
-                                      facts=[f for f in col.facts if f.path == "primary.site"],
-                                      note="more than one primary site named; left unset"))
+            conflicts.append(
+                Conflict(
+                    path="primary.site",
+                    values=distinct,
+                    facts=[f for f in col.facts if f.path == "primary.site"],
+                    note="more than one primary site named; left unset",
+                )
+            )
     if hist:
         sarcoma = any(s in SARCOMA_SITES for _, s, _ in sites)
         if sarcoma:
-            hist = [h for h in hist if "_" in h[1] or h[1] in {"gist", "mpnst", "chordoma", "chondrosarcoma", "pecoma",
-                                                               "desmoid", "myxofibrosarcoma", "angiosarcoma",
-                                                               "leiomyosarcoma", "rhabdomyosarcoma"}]
+            hist = [
+                h
+                for h in hist
+                if "_" in h[1]
+                or h[1]
+                in {
+                    "gist",
+                    "mpnst",
+                    "chordoma",
+                    "chondrosarcoma",
+                    "pecoma",
+                    "desmoid",
+                    "myxofibrosarcoma",
+                    "angiosarcoma",
+                    "leiomyosarcoma",
+                    "rhabdomyosarcoma",
+                }
+            ]
         if hist:
             top = max(r for r, _, _ in hist)
             for r, h, m in hist:
@@ -159,9 +204,14 @@ def _lesion_facts(lesions: list[LesionBuilder], col: _Collector, conflicts: list
                 for side, m in le.sides:
                     col.add(f"{base}.side", side, m)
             else:
-                conflicts.append(Conflict(path=f"{base}.side", values=sorted(sides),
-                                          facts=[_fact(f"{base}.side", s, m, col.text) for s, m in le.sides],
-                                          note="left and right both named for this lesion; left unset"))
+                conflicts.append(
+                    Conflict(
+                        path=f"{base}.side",
+                        values=sorted(sides),
+                        facts=[_fact(f"{base}.side", s, m, col.text) for s, m in le.sides],
+                        note="left and right both named for this lesion; left unset",
+                    )
+                )
         explicit = le.values.pop("escc_grade", [])
         if explicit:
             for v, m in explicit:
@@ -221,19 +271,21 @@ def extract(text: str | bytes, *, max_chars: int = DEFAULT_MAX_CHARS) -> Extract
     if not raw.strip():
         return Extraction(case=Case(), notes=["empty input: nothing to extract"])
     if looks_binary(raw):
-        return Extraction(case=Case(), notes=["the input does not look like text (binary or encoded data); nothing extracted"])
+        return Extraction(case=Case(), notes=["the input does not look like text (binary data); nothing extracted"])
     if looks_non_english(raw):
-        return Extraction(case=Case(), notes=["the note does not look English; the rules are English-only, nothing extracted"])
+        return Extraction(case=Case(), notes=["the note does not look English (English rules only); nothing extracted"])
     from tumorboard.text.pipeline import get_pipeline
 
     nlp = get_pipeline()
     mentions: list[Mention] = []
+    sentences: list[tuple[int, str]] = []
     n_sents = 0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # medspaCy's empty phrase matcher (W036)
         for offset, block in chunks(raw):
             doc = nlp(block)
             mentions.extend(from_doc(doc, offset, n_sents))
+            sentences.extend((offset + s.start_char, s.text) for s in doc.sents)
             n_sents += sum(1 for _ in doc.sents)
     col = _Collector(raw)
     conflicts: list[Conflict] = []
@@ -248,6 +300,7 @@ def extract(text: str | bytes, *, max_chars: int = DEFAULT_MAX_CHARS) -> Extract
             unmapped.append(_unmapped(m, "negated", raw))
         for path, value in facts:
             col.add(path, value, m)
+    _drug_lookup(sentences, mentions, col)
     _histology(mentions, col, conflicts, raw)
     lesions, loose = assemble(mentions, raw)
     for m in loose:
@@ -261,6 +314,31 @@ def extract(text: str | bytes, *, max_chars: int = DEFAULT_MAX_CHARS) -> Extract
     else:
         notes.append(f"{len(col.facts)} facts extracted from text ({LABEL})")
     return Extraction(case=case, facts=col.facts, conflicts=conflicts, notes=notes, unmapped=unmapped)
+
+
+_FUTURE = re.compile(r"\b(?:plan\w*|consider\w*|will|would|should|candidate|option|if)\b", re.IGNORECASE)
+
+
+def _drug_lookup(sentences: list[tuple[int, str]], mentions: list[Mention], col: _Collector) -> None:
+    """Drug names the rules do not list, via drug-named-entity-recognition (lazy)."""
+    from tumorboard.text.prior_treatment import is_cytotoxic, lookup_drugs
+
+    for start, sent in sentences:
+        if sent.rstrip().endswith("?") or _FUTURE.search(sent):
+            continue
+        taken = [(m.start - start, m.end - start) for m in mentions if start <= m.start < start + len(sent)]
+        for g, s, e in lookup_drugs(sent, taken):
+            col.add_span(
+                "history.systemic_lines", g, start + s, start + e, "prior_treatment:drug-named-entity-recognition"
+            )
+            if is_cytotoxic(g):
+                col.add_span(
+                    "history.prior_chemotherapy",
+                    True,
+                    start + s,
+                    start + e,
+                    "prior_treatment:drug-named-entity-recognition",
+                )
 
 
 def _derive(col: _Collector, lesions: list[LesionBuilder]) -> None:

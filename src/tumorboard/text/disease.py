@@ -13,8 +13,20 @@ _ORGANS = [
     (r"peritoneal|peritoneum", "peritoneum"),
     (r"brain|cerebral|intracranial", "brain"),
 ]
-_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-          "ten": 10, "eleven": 11, "twelve": 12}
+_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+}
 _COUNT = re.compile(
     r"(?<![>\w])(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?:\w+\s+){0,2}?nodules?\b"
     r"|(?:lung|pulmonary)\s+(?:mets?|metastas[ie]s|nodules?)\s*(?:x\s*(\d{1,3})\b|\(\s*(\d{1,3})\s*(?:nodules?)?\s*[,)])"

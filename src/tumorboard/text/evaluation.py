@@ -10,21 +10,60 @@ from typing import Any
 import yaml
 
 EVALUATED = {
-    "patient.age_years", "patient.sex", "patient.ecog", "patient.kps", "patient.ambulatory",
-    "primary.site", "primary.histology", "primary.status", "primary.local_recurrence",
-    "disease.visceral_sites", "disease.brain_metastases", "disease.pathological_fracture",
-    "disease.pulmonary_nodules", "disease.skeletal_metastases", "disease.lymph_node_metastases",
-    "neurology.frankel", "neurology.asia", "neurology.myelopathy", "neurology.radiculopathy",
-    "neurology.cauda_equina_syndrome", "neurology.bladder_bowel_dysfunction", "neurology.motor_deficit_days",
-    "pain.character", "pain.severity_nrs", "pain.neuropathic", "history.prior_chemotherapy", "history.systemic_lines",
-    "labs.albumin_g_dl", "labs.hemoglobin_g_dl", "labs.calcium_mg_dl", "labs.creatinine_mg_dl", "labs.crp_mg_dl",
+    "patient.age_years",
+    "patient.sex",
+    "patient.ecog",
+    "patient.kps",
+    "patient.ambulatory",
+    "primary.site",
+    "primary.histology",
+    "primary.status",
+    "primary.local_recurrence",
+    "disease.visceral_sites",
+    "disease.brain_metastases",
+    "disease.pathological_fracture",
+    "disease.pulmonary_nodules",
+    "disease.skeletal_metastases",
+    "disease.lymph_node_metastases",
+    "neurology.frankel",
+    "neurology.asia",
+    "neurology.myelopathy",
+    "neurology.radiculopathy",
+    "neurology.cauda_equina_syndrome",
+    "neurology.bladder_bowel_dysfunction",
+    "neurology.motor_deficit_days",
+    "pain.character",
+    "pain.severity_nrs",
+    "pain.neuropathic",
+    "history.prior_chemotherapy",
+    "history.systemic_lines",
+    "labs.albumin_g_dl",
+    "labs.hemoglobin_g_dl",
+    "labs.calcium_mg_dl",
+    "labs.creatinine_mg_dl",
+    "labs.crp_mg_dl",
     "labs.ldh_iu_l",
 }
-LESION_KEYS = {"region", "levels", "side", "structures", "bone_lesion", "escc_grade", "collapse", "alignment",
-               "soft_tissue_extension", "prior_surgery", "prior_radiotherapy.dose_gy",
-               "prior_radiotherapy.fractions", "prior_radiotherapy.months_ago"}
-CRITICAL = {"neurological deficit": re.compile(r"^neurology\."), "escc grade": re.compile(r"\.escc_grade$"),
-            "levels": re.compile(r"\.levels$")}
+LESION_KEYS = {
+    "region",
+    "levels",
+    "side",
+    "structures",
+    "bone_lesion",
+    "escc_grade",
+    "collapse",
+    "alignment",
+    "soft_tissue_extension",
+    "prior_surgery",
+    "prior_radiotherapy.dose_gy",
+    "prior_radiotherapy.fractions",
+    "prior_radiotherapy.months_ago",
+}
+CRITICAL = {
+    "neurological deficit": re.compile(r"^neurology\."),
+    "escc grade": re.compile(r"\.escc_grade$"),
+    "levels": re.compile(r"\.levels$"),
+}
 
 
 def field_name(path: str) -> str:
@@ -131,10 +170,8 @@ def score_note(note: dict[str, Any], predicted: dict[str, Any], score: Score) ->
         got = predicted.get(path)
         if got is None:
             continue
-        if val:
-            hit = val in [str(x) for x in got] if isinstance(got, list) else str(got) == val
-        else:
-            hit = truthy(got)
+        listed = [str(x) for x in got] if isinstance(got, list) else [str(got)]
+        hit = val in listed if val else truthy(got)
         if hit:
             score.negated_present.append(f"{note['id']} {n}: extracted {got!r}")
 

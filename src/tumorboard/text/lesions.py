@@ -146,12 +146,13 @@ def assemble(mentions: list[Mention], doc_text: str) -> tuple[list[LesionBuilder
                 if not levels:
                     continue
                 reference, foramen = _is_reference(m, doc_text)
-                reference = reference or interspace and foramen or m.negated
+                reference = reference or (interspace and foramen) or m.negated
                 target = next((le for le in lesions if le.levels & set(levels)), None)
                 if target is None:
                     same = [le for a, le in anchors if le.spinal and a.meta.get("anchor") == "level"]
-                    target = next((le for le in same if lv.contiguous(le.levels, set(levels))
-                                   and _joined(doc_text, le, m)), None)
+                    target = next(
+                        (le for le in same if lv.contiguous(le.levels, set(levels)) and _joined(doc_text, le, m)), None
+                    )
                 if target is None and levels[0].startswith("S"):
                     target = next((le for le in lesions if le.region == "sacrum" and not le.levels), None)
                 if target is None:
@@ -173,14 +174,16 @@ def assemble(mentions: list[Mention], doc_text: str) -> tuple[list[LesionBuilder
                 side = side_of(m, doc_text)
                 target = None
                 pelvic = {"pelvis", "acetabulum", "sacrum"}
-                prior_in_sent = [le for a, le in anchors
-                                 if le.region in pelvic or any(x.startswith("S") for x in le.levels)]
+                prior_in_sent = [
+                    le for a, le in anchors if le.region in pelvic or any(x.startswith("S") for x in le.levels)
+                ]
                 if region in pelvic and prior_in_sent:
                     target = prior_in_sent[-1]
                 if target is None:
                     for le in lesions:
-                        same_region = le.region == region or (region in pelvic and le.region in pelvic
-                                                              and region != "sacrum" and le.region != "sacrum")
+                        same_region = le.region == region or (
+                            region in pelvic and le.region in pelvic and region != "sacrum" and le.region != "sacrum"
+                        )
                         if region == "sacrum" and (le.region == "sacrum" or any(x.startswith("S") for x in le.levels)):
                             same_region = True
                         sides = {s for s, _ in le.sides}
@@ -227,7 +230,9 @@ def assemble(mentions: list[Mention], doc_text: str) -> tuple[list[LesionBuilder
     return lesions, [pm for _, _, pm in pending]
 
 
-_MODALITY = re.compile(r"\b(?:MRI|CT|PET(?:-CT)?|XR|x-?ray|radiograph\w*|scan|imaging)\s+(?:\w+\s+){0,3}$", re.IGNORECASE)
+_MODALITY = re.compile(
+    r"\b(?:MRI|CT|PET(?:-CT)?|XR|x-?ray|radiograph\w*|scan|imaging)\s+(?:\w+\s+){0,3}$", re.IGNORECASE
+)
 
 
 def _imaging_header(m: Mention, doc_text: str) -> bool:
@@ -248,8 +253,9 @@ def _joined(doc_text: str, le: LesionBuilder, m: Mention) -> bool:
     return bool(re.fullmatch(r"\s*(?:,|and|&|,\s*and|to)\s*", between, re.IGNORECASE))
 
 
-def _targets(m: Mention, anchors: list[tuple[Mention, LesionBuilder]], current: LesionBuilder | None
-             ) -> list[LesionBuilder]:
+def _targets(
+    m: Mention, anchors: list[tuple[Mention, LesionBuilder]], current: LesionBuilder | None
+) -> list[LesionBuilder]:
     if not anchors:
         return [current] if current is not None else []
     before = [(a, le) for a, le in anchors if a.start <= m.start]
@@ -270,15 +276,16 @@ def lesion_facts(m: Mention) -> Facts:
     path = meta.get("path", "")
     if m.negated:
         if path.startswith("lesion.") and "negated" in meta:
-            return [(path[len("lesion."):], meta["negated"])]
+            return [(path[len("lesion.") :], meta["negated"])]
         return []
     if m.category == "STRUCTURE" and meta.get("soft_tissue"):
         return [("structures", meta["value"]), ("soft_tissue_extension", True)]
     if path.startswith("lesion."):
-        return [(path[len("lesion."):], meta["value"])]
-    if meta.get("parser") and (meta["parser"].startswith("lesions.") or meta["parser"].startswith("prior_treatment.rt")):
-        return [(p[len("lesion."):], v) for p, v in parser(meta["parser"])(m.text, m.sent_text)
-                if p.startswith("lesion.")]
+        return [(path[len("lesion.") :], meta["value"])]
+    if meta.get("parser", "").startswith(("lesions.", "prior_treatment.rt")):
+        return [
+            (p[len("lesion.") :], v) for p, v in parser(meta["parser"])(m.text, m.sent_text) if p.startswith("lesion.")
+        ]
     if m.category == "STRUCTURE" and meta.get("soft_tissue"):
         return [("structures", meta["value"]), ("soft_tissue_extension", True)]
     return []

@@ -11,9 +11,7 @@ ORDER: list[str] = (
     + [f"S{i}" for i in range(1, 6)]
 )
 _INDEX = {lv: i for i, lv in enumerate(ORDER)}
-_RX = re.compile(
-    r"(Th|[CTLS])\s*(\d{1,2})(?:\s*(-|–|—|/|to|through|thru)\s*(Th|[CTLS])?\s*(\d{1,2}))?", re.IGNORECASE
-)
+_RX = re.compile(r"(Th|[CTLS])\s*(\d{1,2})(?:\s*(-|–|—|/|to|through|thru)\s*(Th|[CTLS])?\s*(\d{1,2}))?", re.IGNORECASE)
 REGION = {"C": "cervical", "T": "thoracic", "L": "lumbar", "S": "sacrum"}
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 MODIFIER_NAMES = {
     "NEGATED_EXISTENCE": "negated",
@@ -14,8 +15,19 @@ MODIFIER_NAMES = {
     "FAMILY": "family",
 }
 # current-state facts: a historical mention of these is not a current finding
-CURRENT_ONLY = {"MYELOPATHY", "RADICULOPATHY", "CES", "SPHINCTER", "PATH_FRACTURE", "CORD_COMPRESSION", "CORD_ABUT",
-                "THECAL_SAC", "STATUS", "PAIN_CHAR", "AMBULATORY"}
+CURRENT_ONLY = {
+    "MYELOPATHY",
+    "RADICULOPATHY",
+    "CES",
+    "SPHINCTER",
+    "PATH_FRACTURE",
+    "CORD_COMPRESSION",
+    "CORD_ABUT",
+    "THECAL_SAC",
+    "STATUS",
+    "PAIN_CHAR",
+    "AMBULATORY",
+}
 
 
 @dataclass
@@ -109,7 +121,19 @@ def from_doc(doc: Any, offset: int = 0, sent_offset: int = 0) -> list[Mention]:
         if not text:
             continue
         start = ent.start_char + lead + offset
-        out.append(Mention(category=ent.label_, rule=rule.literal, meta=meta, start=start,
-                           end=start + len(text), text=text, sent=index.get(sent.start, sent_offset), sent_start=sent.start_char + offset,
-                           sent_text=sent_text, modifiers=mods, question=sent_text.rstrip().endswith("?")))
+        out.append(
+            Mention(
+                category=ent.label_,
+                rule=rule.literal,
+                meta=meta,
+                start=start,
+                end=start + len(text),
+                text=text,
+                sent=index.get(sent.start, sent_offset),
+                sent_start=sent.start_char + offset,
+                sent_text=sent_text,
+                modifiers=mods,
+                question=sent_text.rstrip().endswith("?"),
+            )
+        )
     return out

@@ -14,8 +14,18 @@ import yaml
 
 RULES_DIR = Path(__file__).parent / "rules"
 CONTEXT_RULES = Path(__file__).parent / "context_rules.json"
-RULE_FILES = ("levels", "performance", "histology", "disease", "lesion", "structures", "neurology", "pain",
-              "prior_treatment", "labs")
+RULE_FILES = (
+    "levels",
+    "performance",
+    "histology",
+    "disease",
+    "lesion",
+    "structures",
+    "neurology",
+    "pain",
+    "prior_treatment",
+    "labs",
+)
 _ABBREVIATIONS = {"dr", "mr", "mrs", "ms", "vs", "e.g", "i.e", "approx", "ca", "no", "y.o", "yrs", "pt", "st", "fig"}
 _lock = threading.Lock()
 _nlp: Any = None
@@ -32,11 +42,19 @@ def rule_specs() -> list[dict[str, Any]]:
         for r in yaml.safe_load((RULES_DIR / f"{name}.yaml").read_text()):
             meta = dict(r.get("metadata") or {})
             meta["family"] = name
-            specs.append({"literal": r["literal"], "category": r["category"], "pattern": r["pattern"],
-                          "metadata": meta})
+            specs.append(
+                {"literal": r["literal"], "category": r["category"], "pattern": r["pattern"], "metadata": meta}
+            )
     pats = sorted(drug_patterns(), key=lambda p: -len(p[0]))
-    specs.append({"literal": "drug name", "category": "DRUG", "pattern": r"\b(?:" + "|".join(rx.removeprefix(r"\b").removesuffix(r"\b") for _, rx in pats) + r")\b",
-                  "metadata": {"parser": "prior_treatment.drug", "family": "prior_treatment", "treatment": True}})
+    names = "|".join(rx.removeprefix(r"\b").removesuffix(r"\b") for _, rx in pats)
+    specs.append(
+        {
+            "literal": "drug name",
+            "category": "DRUG",
+            "pattern": rf"\b(?:{names})\b",
+            "metadata": {"parser": "prior_treatment.drug", "family": "prior_treatment", "treatment": True},
+        }
+    )
     for s in specs:
         re.compile(s["pattern"], re.IGNORECASE)  # fail early on a bad rule
     return specs
@@ -54,9 +72,8 @@ def _sentence_fixer(doc: Any) -> Any:
                 tok.is_sent_start = False
         if tok.is_sent_start and prev.text.lower().rstrip(".") in _ABBREVIATIONS and prev.text.endswith("."):
             tok.is_sent_start = False
-        if "\n" in prev.text_with_ws and not tok.is_space:
-            tok.is_sent_start = True
-        elif prev.is_space and "\n" in prev.text and not tok.is_space:
+        line_break = "\n" in prev.text_with_ws or (prev.is_space and "\n" in prev.text)
+        if line_break and not tok.is_space:
             tok.is_sent_start = True
     return doc
 
@@ -82,8 +99,12 @@ class _TargetComponent:
                 return matches
 
         self.matcher = TargetMatcher(nlp, name="tb_target_matcher", result_type=None)
-        self.matcher.add([TargetRule(s["literal"], s["category"], pattern=s["pattern"], metadata=s["metadata"])
-                          for s in rule_specs()])
+        self.matcher.add(
+            [
+                TargetRule(s["literal"], s["category"], pattern=s["pattern"], metadata=s["metadata"])
+                for s in rule_specs()
+            ]
+        )
         inner = self.matcher._TargetMatcher__matcher
         inner._MedspacyMatcher__regex_matcher.__class__ = FastRegexMatcher
 

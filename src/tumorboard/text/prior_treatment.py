@@ -74,6 +74,35 @@ def drug(text: str, sentence: str = "") -> Facts:
     return out
 
 
+_CUE = re.compile(
+    r"\b(?:on|received|receiving|treated\s+with|previously|progressed\s+on|progressing\s+on|lines?:?|then|after|"
+    r"and|with|had)\s+([A-Z][A-Za-z]{3,}(?:-[A-Za-z]+)?)"
+)
+_NOT_DRUG = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "MRI", "Dear"}
+
+
+def lookup_drugs(sentence: str, taken: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
+    """Brand or generic names the rules do not know, in a treatment context, mapped by drug-named-entity-recognition
+    (loaded lazily on first use) and kept only when the generic is an anticancer drug of the vocabulary.
+    Returns (generic, start, end) within ``sentence``."""
+    cands = [(m.group(1), m.start(1), m.end(1)) for m in _CUE.finditer(sentence)]
+    cands = [c for c in cands if c[0] not in _NOT_DRUG and not any(s < c[2] and c[1] < e for s, e in taken)]
+    if not cands:
+        return []
+    try:
+        from drug_named_entity_recognition import find_drugs
+    except ImportError:  # pragma: no cover - optional vocabulary
+        return []
+    out = []
+    for word, start, end in cands:
+        for found in find_drugs([word], is_ignore_case=True):
+            g = generic(re.sub(r"\s*\(.*\)\s*$", "", str(found[0].get("name", ""))))
+            if g:
+                out.append((g, start, end))
+                break
+    return out
+
+
 def drug_patterns() -> list[tuple[str, str]]:
     """(literal, regex) for every drug name, brand and regimen of the vocabulary."""
     v = drug_vocabulary()

@@ -51,6 +51,11 @@ def render_text(extraction: Extraction, text: str | None = None) -> str:
             if f.start is not None and f.end is not None:
                 highlighted.stylize("bold underline", f.start, f.end)
         console.print(highlighted)
+    if text:
+        from tumorboard.text.abbreviations import glossary
+
+        for abbr, meaning in glossary(text).items():
+            console.print(f"{abbr}: {meaning}")
     for n in extraction.notes:
         console.print(f"note: {n}")
     return buf.getvalue()
