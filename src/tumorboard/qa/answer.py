@@ -158,7 +158,7 @@ def render_markdown(a: Answer) -> str:
 
 def _fmt(v: Any) -> str:
     if isinstance(v, list):
-        return ", ".join(str(x) for x in v)
+        return ", ".join(str(x).replace("_", " ") for x in v)
     if isinstance(v, bool):
         return "yes" if v else "no"
     return str(v).replace("_", " ")

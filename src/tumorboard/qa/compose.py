@@ -88,7 +88,8 @@ class Citer:
 def _item(title: str, sid: str, text: str, refs: list[int], *, number: int | None = None,
           strength: str | None = None, evidence: str | None = None, status: str | None = None,
           lesion: str | None = None) -> Item:
-    sents = [Sentence(text=s, statements=[sid], references=refs, item=number) for s in sentences(text)]
+    sents = [Sentence(text=s[:1].upper() + s[1:], statements=[sid], references=refs, item=number)
+             for s in sentences(text)]
     return Item(number=number, title=title, statement=sid, strength=strength, evidence=evidence,
                 review_status=status, lesion=lesion, sentences=sents)
 
@@ -224,14 +225,17 @@ def compose_case(question: str, case: Any, result: Any, corpus: Corpus, chunks: 
     statuses: list[str] = []
     if plan is None:
         return Answer(kind="case", question=question, title=_title(question), disclaimer=disclaimer), False
-    # assessment: scores with a resolvable source, then assessment statements
+    # assessment: the scores the case determines (with a resolvable source), then assessment statements
+    undetermined: list[str] = []
     for sr in (getattr(result, "scores", None) or {}).values():
         refs = [r for r in (sr.references or []) if r in corpus.references]
         if not refs or not sr.interpretation:
             continue
-        value = sr.value if sr.value is not None else (f"{sr.min}-{sr.max}" if sr.min is not None else "unknown")
-        band = f" ({sr.band})" if sr.band else ""
-        text = f"{sr.name}: {value}{band}. {sr.interpretation}"
+        if not sr.determinate or sr.band is None:
+            undetermined.append(sr.name)
+            continue
+        value = f"{sr.value} " if isinstance(sr.value, int | float) else ""
+        text = f"{sr.name}: {value}({sr.band.replace('_', ' ')}). {sr.interpretation}"
         grouped.setdefault("assessment", []).append(
             _item(sr.name if audience == "clinician" else "", f"score:{sr.key}", text, citer.cite(refs),
                   lesion=sr.lesion))
@@ -269,6 +273,8 @@ def compose_case(question: str, case: Any, result: Any, corpus: Corpus, chunks: 
     add(plan.avoid, "avoid")
     secs = _sections(grouped, audience)
     notes = []
+    if undetermined and audience == "clinician":
+        notes.append("Scores the question does not determine (inputs missing): " + ", ".join(undetermined) + ".")
     if plan.missing:
         notes.append("Missing inputs that could change the plan: " + ", ".join(m.field for m in plan.missing[:12]))
     ans = Answer(kind="case", question=question, audience=audience, title=_title(question),
