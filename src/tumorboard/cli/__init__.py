@@ -14,11 +14,13 @@ COMMAND_MODULES = (
     "scores",
     "assess",
     "kb",
+    "serve",
     "users",
     "audit",
     "cohort",
     "fhir",
     "ask",
+    "extract",
 )
 
 
