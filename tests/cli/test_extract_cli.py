@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.cli.test_cli import run
+from tests.cli.test_cli import ROOT, run
 
 
 def test_extract_demo_question_json() -> None:
@@ -17,7 +17,7 @@ def test_extract_demo_question_json() -> None:
     assert {"neuroforamina", "sacral_canal_posterior_wall", "sacroiliac_joint", "ilium"} <= set(lesion["structures"])
     assert data["case"]["primary"]["site"] == "soft_tissue"
     fact = next(f for f in data["facts"] if f["path"] == "primary.status")
-    text = open("examples/sacrum-sts.txt").read()
+    text = (ROOT / "examples/sacrum-sts.txt").read_text()
     assert text[fact["start"]:fact["end"]] == fact["snippet"] == "progressive"
     assert all(f["source"] == "text" for f in data["facts"])
 

@@ -14,7 +14,6 @@ COMMAND_MODULES = (
     "scores",
     "assess",
     "kb",
-    "serve",
     "users",
     "audit",
     "cohort",
