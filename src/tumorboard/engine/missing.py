@@ -17,12 +17,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from tumorboard.engine.conditions import Facts, compiled
+from tumorboard.engine.conditions import Facts, compiled, evaluate
 from tumorboard.engine.derived import CASE_FACTS, LESION_FACTS
 from tumorboard.engine.plan import Outcome, State, fast_state
 from tumorboard.knowledge.catalogue import FactType, case_facts, lesion_facts
 from tumorboard.knowledge.loader import CompiledStatement, KnowledgeBase
-from tumorboard.knowledge.models import Leaf, leaves
+from tumorboard.knowledge.models import All, AnyOf, Cond, Leaf, Not, leaves
 from tumorboard.model.case import Case, Fnclcc, PriorRadiotherapy
 from tumorboard.model.result import Alternative, MissingInput, ScoreResult
 from tumorboard.model.vocabulary import SARCOMA_SUBTYPES
@@ -165,7 +165,18 @@ def _set(obj: Any, parts: list[str], value: Any) -> Any:
     return obj.model_copy(update={head: _set(child, parts[1:], value)})
 
 
+_KEYS: dict[int, tuple[CompiledStatement, set[str]]] = {}
+
+
 def _score_keys(cs: CompiledStatement) -> set[str]:
+    entry = _KEYS.get(id(cs))
+    if entry is None or entry[0] is not cs:
+        entry = (cs, _score_keys_of(cs))
+        _KEYS[id(cs)] = entry
+    return entry[1]
+
+
+def _score_keys_of(cs: CompiledStatement) -> set[str]:
     keys: set[str] = set()
     conds = [cs.applies] + ([cs.not_when] if cs.not_when is not None else [])
     for cond in conds:
@@ -241,15 +252,37 @@ def _direct_leaves(affected: list[Outcome], path: str) -> list[tuple[Leaf, str |
     return out
 
 
+def _deciders(cond: Cond, blocked: frozenset[str], facts: Facts, lesion: str | None, *, want: bool) -> set[str]:
+    """The unknown paths that could, one at a time, make an unknown condition ``want`` (True).
+
+    Monotonicity: filling one path cannot change a part that this path does not block. So for an ``all`` to become
+    true every unknown part must be blocked by the path; for an ``any`` any unknown part may do (all its blockers
+    count); ``not`` swaps what is wanted."""
+    if isinstance(cond, Not):
+        return _deciders(cond.item, blocked, facts, lesion, want=not want)
+    needs_all = isinstance(cond, All) == want
+    if not isinstance(cond, (All, AnyOf)) or not needs_all:
+        return set(blocked)
+    unknown = [evaluate(c, facts, lesion) for c in cond.items]
+    groups = [e.blocked for e in unknown if e.value is None]
+    if not groups:
+        return set(blocked)
+    common = set(groups[0])
+    for g in groups[1:]:
+        common &= g
+    return common
+
+
 def analyse(kb: KnowledgeBase, facts: Facts, outcomes: list[Outcome]) -> list[MissingInput]:
     """For every unknown input that some condition is waiting for: what each of its values would change."""
     candidates: dict[str, list[int]] = {}
     for i, o in enumerate(outcomes):
         paths: set[str] = set()
         if o.applies.value is None:
-            paths |= o.applies.blocked
-        elif o.applies.value is True and o.not_when is not None and o.not_when.value is None:
-            paths |= o.not_when.blocked
+            paths |= _deciders(o.cs.applies, o.applies.blocked, facts, o.lesion, want=True)
+        elif o.applies.value is True and o.cs.not_when is not None and o.not_when is not None \
+                and o.not_when.value is None:
+            paths |= _deciders(o.cs.not_when, o.not_when.blocked, facts, o.lesion, want=True)
         if o.cs.uses_known_false:
             paths |= o.applies.unknown_reads
             if o.not_when is not None:

@@ -25,7 +25,7 @@ from tumorboard.engine.ranking import EXPLANATION, rank
 from tumorboard.knowledge.catalogue import PathError, parse_path
 from tumorboard.knowledge.loader import PLACEHOLDER, CompiledStatement, KnowledgeBase
 from tumorboard.knowledge.models import Leaf
-from tumorboard.model.result import Because, Evidence, Option, Plan
+from tumorboard.model.result import Plan
 from tumorboard.model.vocabulary import SPINAL_LEVELS
 
 State = Literal["fire", "avoid", "blocked", "none"]
@@ -58,6 +58,18 @@ class Outcome:
         return self.cs.id + (f"@{self.lesion}" if self.lesion else "")
 
 
+_FNS: dict[int, tuple[CompiledStatement, Any, Any]] = {}
+
+
+def _fns(cs: CompiledStatement) -> tuple[CompiledStatement, Any, Any]:
+    """The statement's compiled applies_when and not_when closures (cached for the process)."""
+    entry = _FNS.get(id(cs))
+    if entry is None or entry[0] is not cs:
+        entry = (cs, compiled(cs.applies), compiled(cs.not_when) if cs.not_when is not None else None)
+        _FNS[id(cs)] = entry
+    return entry
+
+
 FALSE = Eval(False)
 
 
@@ -67,7 +79,7 @@ BLOCKED = Eval(None)
 def evaluate_statement(cs: CompiledStatement, facts: Facts, lesion: str | None, trace: bool = True) -> Outcome:
     """The statement's outcome with the trace (support, blocked inputs) of the conditions that matter. Without
     ``trace``, statements whose conditions are unknown are not traced (the missing-input analysis needs it)."""
-    value = compiled(cs.applies)(facts, lesion)
+    value = _fns(cs)[1](facts, lesion)
     if value is False and not (trace and cs.uses_known_false):
         return Outcome(cs, lesion, FALSE, None)
     if value is None and not trace:
@@ -80,14 +92,15 @@ def evaluate_statement(cs: CompiledStatement, facts: Facts, lesion: str | None, 
 
 def fast_state(cs: CompiledStatement, facts: Facts, lesion: str | None) -> State:
     """The statement's outcome state without a trace (the missing-input analysis)."""
-    applies = compiled(cs.applies)(facts, lesion)
+    _, applies_fn, not_when_fn = _fns(cs)
+    applies = applies_fn(facts, lesion)
     if applies is None:
         return "blocked"
     if applies is False:
         return "none"
     if cs.stmt.strength == "not_recommended":
         return "avoid"
-    if cs.not_when is not None and compiled(cs.not_when)(facts, lesion) is True:
+    if not_when_fn is not None and not_when_fn(facts, lesion) is True:
         return "avoid"
     return "fire"
 
@@ -224,7 +237,7 @@ def fill(text: str, facts: Facts, lesion: str | None) -> str:
 # --- the plan ------------------------------------------------------------------------------------------------------
 
 
-def _because(items: tuple[Reason, ...]) -> list[Because]:
+def _because(items: tuple[Reason, ...]) -> list[dict[str, Any]]:
     seen: set[tuple[Any, ...]] = set()
     out = []
     for b in items:
@@ -232,12 +245,13 @@ def _because(items: tuple[Reason, ...]) -> list[Because]:
         if key in seen:
             continue
         seen.add(key)
-        out.append(Because.model_construct(fact=b.fact, score=b.score, band=b.band, value=b.value, lesion=b.lesion,
-                                           test=b.test, note=b.note))
+        out.append({"fact": b.fact, "score": b.score, "band": b.band, "value": b.value, "lesion": b.lesion,
+                    "test": b.test, "note": b.note})
     return out
 
 
-def make_option(o: Outcome, facts: Facts, *, avoid: bool = False) -> Option:
+def make_option(o: Outcome, facts: Facts, *, avoid: bool = False) -> dict[str, Any]:
+    """The option for a statement that fired (or is advised against), as a dict in the Option shape."""
     st = o.cs.stmt
     because = o.applies.support
     caveats: list[str] = []
@@ -253,33 +267,37 @@ def make_option(o: Outcome, facts: Facts, *, avoid: bool = False) -> Option:
         caveats.append(f"Could be contraindicated: record {missing} to rule out its exclusions.")
     if st.extrapolated:
         caveats.append(f"Extrapolated evidence: {st.extrapolated}")
-    return Option.model_construct(
-        statement=st.id,
-        title=st.title,
-        modality=st.modality,
-        followed_by=list(st.followed_by),
-        lesion=o.lesion,
-        section=st.section,
-        recommendation=fill(st.statement, facts, o.lesion),
-        plain_language=fill(st.plain_language, facts, o.lesion),
-        strength=st.strength,
-        evidence=Evidence.model_construct(scheme=st.evidence.scheme, level=st.evidence.level),
-        because=_because(because),
-        references=list(st.references),
-        reason=reason,
-        caveats=caveats,
-        review_status=st.review.status,
-        extrapolated=st.extrapolated,
-        urgency=st.urgency,
-        topic=o.cs.topic,
-    )
+    return {
+        "statement": st.id,
+        "title": st.title,
+        "modality": st.modality,
+        "followed_by": list(st.followed_by),
+        "lesion": o.lesion,
+        "rank": None,
+        "section": st.section,
+        "recommendation": fill(st.statement, facts, o.lesion),
+        "plain_language": fill(st.plain_language, facts, o.lesion),
+        "strength": st.strength,
+        "evidence": {"scheme": st.evidence.scheme, "level": st.evidence.level},
+        "because": _because(because),
+        "references": list(st.references),
+        "reason": reason,
+        "caveats": caveats,
+        "review_status": st.review.status,
+        "extrapolated": st.extrapolated,
+        "urgency": st.urgency,
+        "topic": o.cs.topic,
+    }
+
+
+Pair = tuple[dict[str, Any], int]
 
 
 def build_plan(kb: KnowledgeBase, facts: Facts, outcomes: list[Outcome]) -> Plan:
-    options: list[tuple[Option, int]] = []
-    avoid: list[tuple[Option, int]] = []
-    warnings: list[tuple[Option, int]] = []
-    sections: dict[str, list[tuple[Option, int]]] = {"assessment": [], "monitoring": [], "pitfalls": []}
+    options: list[Pair] = []
+    avoid: list[Pair] = []
+    warnings: list[Pair] = []
+    sections: dict[str, list[Pair]] = {"assessment": [], "monitoring": [], "pitfalls": []}
     for o in outcomes:
         state = o.state
         if state == "avoid":
@@ -288,47 +306,40 @@ def build_plan(kb: KnowledgeBase, facts: Facts, outcomes: list[Outcome]) -> Plan
         if state != "fire":
             continue
         opt = make_option(o, facts)
-        pair = (opt, o.cs.specificity)
-        if o.cs.stmt.urgency == "emergency":
-            warnings.append(pair)
+        emergency = o.cs.stmt.urgency == "emergency"
+        if emergency:
+            warnings.append((opt, o.cs.specificity))
         if o.cs.stmt.section in sections:
-            if o.cs.stmt.urgency != "emergency":
-                sections[o.cs.stmt.section].append(pair)
-        elif opt.modality is not None or o.cs.stmt.urgency != "emergency":
-            options.append(pair)
+            if not emergency:
+                sections[o.cs.stmt.section].append((opt, o.cs.specificity))
+        elif opt["modality"] is not None or not emergency:
+            options.append((dict(opt, caveats=list(opt["caveats"])) if emergency else opt, o.cs.specificity))
     options, avoid = _cross_reference(options, avoid)
-    return Plan(
-        options=rank(options),
-        avoid=rank(avoid),
-        warnings=rank(warnings),
-        assessment=rank(sections["assessment"]),
-        monitoring=rank(sections["monitoring"]),
-        pitfalls=rank(sections["pitfalls"]),
-        ranking=EXPLANATION,
-    )
+    return Plan.model_validate({
+        "options": rank(options),
+        "avoid": rank(avoid),
+        "warnings": rank(warnings),
+        "assessment": rank(sections["assessment"]),
+        "monitoring": rank(sections["monitoring"]),
+        "pitfalls": rank(sections["pitfalls"]),
+        "ranking": EXPLANATION,
+    })
 
 
-def _cross_reference(
-    options: list[tuple[Option, int]], avoid: list[tuple[Option, int]]
-) -> tuple[list[tuple[Option, int]], list[tuple[Option, int]]]:
+def _cross_reference(options: list[Pair], avoid: list[Pair]) -> tuple[list[Pair], list[Pair]]:
     """Name, on each side, the avoid entries and options of the same modality (same lesion, or the whole case)."""
-    def overlaps(a: Option, o: Option) -> bool:
-        return (a.modality is not None and a.modality == o.modality
-                and (a.lesion is None or o.lesion is None or a.lesion == o.lesion))
+    def overlaps(a: dict[str, Any], o: dict[str, Any]) -> bool:
+        return (a["modality"] is not None and a["modality"] == o["modality"]
+                and (a["lesion"] is None or o["lesion"] is None or a["lesion"] == o["lesion"]))
 
-    new_options = []
-    for opt, spec in options:
+    for opt, _ in options:
         against = [a for a, _ in avoid if overlaps(a, opt)]
         if against:
-            titles = "; ".join(f"{a.title} ({a.statement})" for a in against)
-            opt = opt.model_copy(update={"caveats": [*opt.caveats, f"The knowledge base also advises against a form "
-                                                     f"of this here: {titles}."]})
-        new_options.append((opt, spec))
-    new_avoid = []
-    for a, spec in avoid:
-        recs = [o.statement + (f"@{o.lesion}" if o.lesion else "") for o, _ in options if overlaps(a, o)]
+            titles = "; ".join(f"{a['title']} ({a['statement']})" for a in against)
+            opt["caveats"].append(f"The knowledge base also advises against a form of this here: {titles}.")
+    for a, _ in avoid:
+        recs = [o["statement"] + (f"@{o['lesion']}" if o["lesion"] else "") for o, _ in options if overlaps(a, o)]
         if recs:
-            a = a.model_copy(update={"caveats": [*a.caveats, "The same modality is recommended here by "
-                                                 + ", ".join(sorted(recs)) + "; this advice is about when or how."]})
-        new_avoid.append((a, spec))
-    return new_options, new_avoid
+            a["caveats"].append("The same modality is recommended here by " + ", ".join(sorted(recs))
+                                + "; this advice is about when or how.")
+    return options, avoid

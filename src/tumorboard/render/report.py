@@ -372,6 +372,27 @@ PLAIN_FIELDS: dict[str, str] = {
     "neurology.frankel": "your strength and feeling in your legs",
     "prior_radiotherapy.dose_gy": "any radiation you had there before",
     "history.prior_radiotherapy_same_site": "any radiation you had there before",
+    "disease.visceral_metastases": "whether the cancer has spread to organs such as the lungs or liver",
+    "disease.visceral_pattern": "whether the cancer has spread to organs such as the lungs or liver",
+    "disease.visceral_sites": "whether the cancer has spread to organs such as the lungs or liver",
+    "disease.skeletal_metastases": "how many bones are affected",
+    "disease.extraspinal_bone_metastases": "how many bones are affected",
+    "disease.vertebral_body_metastases": "how many bones are affected",
+    "history.prior_chemotherapy": "the cancer treatments you have had",
+    "history.systemic_lines": "the cancer treatments you have had",
+    "prior_surgery": "any surgery you had there before",
+    "alignment": "how stable the bone is (from scans)",
+    "collapse": "how stable the bone is (from scans)",
+    "posterolateral": "how stable the bone is (from scans)",
+    "bone_lesion": "how stable the bone is (from scans)",
+    "neurology.asia": "your strength and feeling in your legs",
+    "neurology.cauda_equina_syndrome": "whether you have numbness or problems with bladder or bowel",
+    "neurology.bladder_bowel_dysfunction": "whether you have numbness or problems with bladder or bowel",
+    "neurology.radiculopathy": "whether you have nerve pain down an arm or leg",
+    "pain.neuropathic": "what your pain is like",
+    "pain.severity_nrs": "how bad your pain is",
+    "primary.biomarkers": "test results on the tumour tissue",
+    "labs": "blood test results",
 }
 
 
@@ -383,7 +404,11 @@ def _plain_field(path: str) -> str:
         tail = ".".join(parts[-n:])
         if tail in PLAIN_FIELDS:
             return PLAIN_FIELDS[tail]
-    return parts[-1].replace("_", " ")
+    for n in (2, 1):
+        head = ".".join(parts[:n])
+        if head in PLAIN_FIELDS:
+            return PLAIN_FIELDS[head]
+    return "other details from your medical records"
 
 
 def _patient(result: Result) -> list[Block]:
@@ -420,6 +445,9 @@ def _patient(result: Result) -> list[Block]:
         blocks.append(Block("bullets", items=[o.plain_language or o.title for o in plan.monitoring]))
     if plan.missing:
         wanted = list(dict.fromkeys(_plain_field(m.field) for m in plan.missing))
+        if "other details from your medical records" in wanted:  # keep the catch-all last
+            wanted.remove("other details from your medical records")
+            wanted.append("other details from your medical records")
         blocks.append(Block("heading", "Information that could change the plan"))
         blocks.append(Block("bullets", items=wanted))
     blocks.append(Block("heading", "Questions you may want to ask"))
