@@ -220,6 +220,8 @@ def _path_value(name: str, facts: Facts, lesion: str | None) -> Any:
 
 def fill(text: str, facts: Facts, lesion: str | None) -> str:
     """Replace {placeholders} with the case's values; unknown values read '(not recorded)'."""
+    if "{" not in text:
+        return text.strip()
     def sub(m: re.Match[str]) -> str:
         name = m.group(1)
         try:
