@@ -196,3 +196,14 @@ def test_cli_keys_and_audit(store_url: str) -> None:
     bad = _cli("audit", "verify", db=store_url)
     assert bad.returncode == 1 and "broken at event 2" in bad.stdout and "Traceback" not in bad.stderr
     assert _cli("users", "revoke", "nope", db=store_url).returncode == 2
+
+
+def test_head_revision_constant_matches_migrations() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from tumorboard.store.db import HEAD_REVISION
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(ROOT / "src/tumorboard/store/migrations"))
+    assert ScriptDirectory.from_config(cfg).get_current_head() == HEAD_REVISION

@@ -217,6 +217,8 @@ class Background:
         self.start()
         if not self._done.wait(timeout):
             raise NotAvailable(self.name, f"{self.name} is still loading; try again shortly")
+        if isinstance(self._error, NotAvailable):
+            raise self._error
         if self._error is not None:
             raise NotAvailable(self.name, f"{self.name} failed to load: {type(self._error).__name__}")
         return self._value
@@ -226,8 +228,8 @@ def _load_text() -> Any:
     mod = importlib.import_module("tumorboard.text")
     extract = getattr(mod, "extract", None)
     if not callable(extract):
-        raise NotAvailable("text", "tumorboard.text has no extract()")
-    _warm(mod, ("load", "load_pipeline", "warm_up"))
+        raise NotAvailable("text", TEXT_MISSING)
+    _warm(mod, ("load", "load_pipeline", "get_pipeline", "warm_up"))
     return extract
 
 
@@ -235,7 +237,7 @@ def _load_qa() -> Any:
     mod = importlib.import_module("tumorboard.qa")
     ask = getattr(mod, "ask", None) or getattr(mod, "answer", None)
     if not callable(ask):
-        raise NotAvailable("ask", "tumorboard.qa has no ask()")
+        raise NotAvailable("ask", QA_MISSING)
     _warm(mod, ("load", "load_index", "warm_up"))
     return ask
 
@@ -282,14 +284,18 @@ class RerunOutcome:
 class Services:
     """Everything a request needs; one instance per application."""
 
-    def __init__(self, store: Store, *, kb: KnowledgeBase | None = None) -> None:
+    def __init__(self, store: Store, *, kb: KnowledgeBase | None = None,
+                 engine: Callable[..., Result] | None = None) -> None:
         self.store = store
         self._kb = kb
         self._kb_lock = threading.Lock()
         self.text = Background("text", _load_text) if module_available("tumorboard.text") else None
         self.qa = Background("ask", _load_qa) if module_available("tumorboard.qa") else None
-        from tumorboard.engine import assess
+        if engine is None:
+            from tumorboard.engine import assess as default_engine
 
+            engine = default_engine
+        assess: Callable[..., Result] = engine
         self._assess = assess
         params = inspect.signature(assess).parameters
         self._assess_takes_kb = "kb" in params
@@ -303,10 +309,20 @@ class Services:
                     self._kb = load_knowledge()
         return self._kb
 
+    def kb_if_loaded(self) -> KnowledgeBase | None:
+        """The knowledge base if it has been loaded (or failed to load), without waiting for it."""
+        return self._kb
+
     def start_background(self) -> None:
-        for part in (self.text, self.qa):
-            if part is not None:
-                part.start()
+        """Load the knowledge base and the heavy parts in background threads (the server answers meanwhile)."""
+        def run() -> None:
+            _ = self.kb  # first: /readyz waits for it
+            time.sleep(0.5)  # then the heavy parts, once the server answers (imports hold the GIL)
+            for part in (self.text, self.qa):
+                if part is not None:
+                    part.start()
+
+        threading.Thread(target=run, name="load-background", daemon=True).start()
 
     def engine_version(self) -> str:
         return __version__
@@ -315,6 +331,8 @@ class Services:
     def run_engine(self, case: Case, conversions: list[str] | None = None) -> Result:
         kwargs: dict[str, Any] = {}
         kb = self.kb
+        if self._assess_takes_kb and not kb.loaded:
+            raise NotAvailable("knowledge base", "the knowledge base is not loaded: " + (kb.error or "unknown error"))
         if self._assess_takes_kb and kb.source == "loader":
             kwargs["kb"] = kb.engine_kb
         if self._assess_takes_missing:

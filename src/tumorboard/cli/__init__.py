@@ -14,6 +14,7 @@ COMMAND_MODULES = (
     "scores",
     "assess",
     "kb",
+    "serve",
     "users",
     "audit",
     "cohort",

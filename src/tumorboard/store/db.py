@@ -24,6 +24,7 @@ from tumorboard.store import audit, keys
 from tumorboard.store.models import Answer, ApiKey, Assessment, AuditEvent, AuditHead, Conversation, Question
 
 ENV_URL = "TUMORBOARD_DATABASE_URL"
+HEAD_REVISION = "0001"  # the newest file in migrations/versions (a test checks this)
 
 
 def now() -> str:
@@ -96,8 +97,21 @@ class Store:
             self.migrate()
 
     # -- lifecycle ------------------------------------------------------------------------------------------------
+    def current_revision(self) -> str | None:
+        from sqlalchemy import text
+
+        try:
+            with self.engine.connect() as conn:
+                return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except Exception:
+            return None
+
     def migrate(self) -> None:
-        """Bring the schema to the newest revision (Alembic, migrations shipped in the package)."""
+        """Bring the schema to the newest revision (Alembic, migrations shipped in the package).
+
+        A database already at ``HEAD_REVISION`` is left alone without importing Alembic (faster start-up)."""
+        if self.current_revision() == HEAD_REVISION:
+            return
         from alembic import command
         from alembic.config import Config
 

@@ -1,0 +1,1 @@
+"""One router per resource under ``/v1``, plus the health probes."""
