@@ -150,3 +150,16 @@ def test_compiled_tree_shape() -> None:
     c = cond({"all": [{"any": [LEAF[T]]}, {"not": LEAF[F]}]})
     assert isinstance(c, All) and isinstance(c.items[0], AnyOf) and isinstance(c.items[1], Not)
     assert isinstance(c.items[1].item, Leaf)
+
+
+def test_lesion_pain_overrides_case_pain() -> None:
+    raw = {"fact": "lesion.pain_character", "eq": "mechanical"}
+    inherits = make_case(pain={"character": "mechanical"}, lesions=[{"id": "A", "region": "lumbar"}])
+    assert ev(raw, inherits, "A") is True
+    overrides = make_case(pain={"character": "mechanical"},
+                          lesions=[{"id": "A", "region": "lumbar", "pain_character": "none"}])
+    assert ev(raw, overrides, "A") is False
+    c = cond(raw, lesion_scope=True)
+    support = evaluate(c, facts_for(inherits), "A").support
+    assert support[0].fact == "pain.character"
+    assert ev(raw, make_case(lesions=[{"id": "A", "region": "lumbar"}]), "A") is None

@@ -30,6 +30,20 @@ from tumorboard.model.case import Case, Lesion
 from tumorboard.model.result import Because, ScoreResult
 
 NA = object()  # a known absence (score not applicable)
+# Lesion fields that override a case-level field (docs/case-format.md: "per-lesion override of pain.character"):
+# when the lesion's is not recorded, the case-level value applies.
+OVERRIDES: dict[str, tuple[str, str]] = {"pain_character": ("pain", "character"), "limb_pain": ("pain", "limb_pain")}
+
+
+def lesion_fact(facts: Facts, lesion: str, parts: tuple[str, ...]) -> tuple[Any, str]:
+    """A lesion field's value and the path it came from (the case-level field when an override is not recorded)."""
+    value = _get(facts.lesions[lesion], parts)
+    if value is None and len(parts) == 1 and parts[0] in OVERRIDES:
+        section, name = OVERRIDES[parts[0]]
+        fallback = getattr(getattr(facts.case, section), name)
+        if fallback is not None:
+            return fallback, f"{section}.{name}"
+    return value, f"lesions.{lesion}.{'.'.join(parts)}"
 EMPTY: frozenset[str] = frozenset()
 
 
@@ -167,9 +181,7 @@ def _eval_leaf_at(leaf: Leaf, facts: Facts, lesion: str | None) -> Eval:
         return _derived_eval(leaf, d, f"lesions.{lesion}.derived.{ref.parts[0]}")
     if ref.sub == "score":
         return _score_eval(leaf, facts, lesion)
-    les = facts.lesions[lesion]
-    fact = _get(les, ref.parts)
-    path = f"lesions.{lesion}.{'.'.join(ref.parts)}"
+    fact, path = lesion_fact(facts, lesion, ref.parts)
     value = _leaf_value(leaf.op, fact, leaf.value, order)
     unknown = frozenset({path}) if fact is None else EMPTY
     return Eval(value, (Reason(fact=path, value=fact, lesion=lesion, test=leaf.text),),
@@ -278,7 +290,7 @@ def _fast_leaf_at(leaf: Leaf, facts: Facts, lesion: str | None) -> bool | None:
         if res is None:
             return None if facts.lesions[lesion].region is None else _leaf_value(leaf.op, NA, leaf.value, None)
         return _score_leaf(leaf, res, lesion)[0]
-    return _leaf_value(leaf.op, _get(facts.lesions[lesion], ref.parts), leaf.value,
+    return _leaf_value(leaf.op, lesion_fact(facts, lesion, ref.parts)[0], leaf.value,
                        ref.type.values if ref.type.ordered else None)
 
 
@@ -354,10 +366,10 @@ def _getter(leaf: Leaf) -> Callable[[Facts, str], Any] | None:
         return lambda facts, lesion: facts.lesion_derived[lesion][name].value
     if ref.sub == "field":
         parts = ref.parts
-        if len(parts) == 1:
+        if len(parts) == 1 and parts[0] not in OVERRIDES:
             (a,) = parts
             return lambda facts, lesion: getattr(facts.lesions[lesion], a)
-        return lambda facts, lesion: _get(facts.lesions[lesion], parts)
+        return lambda facts, lesion: lesion_fact(facts, lesion, parts)[0]
     return None  # scores: the generic path
 
 
@@ -473,6 +485,5 @@ def _explain_leaf(leaf: Leaf, facts: Facts, lesion: str | None) -> Eval:
         d = facts.lesion_derived[lesion][ref.parts[0]]
         name = f"lesions.{lesion}.derived.{ref.parts[0]}"
         return Eval(value, (Reason(fact=name, value=d.value, note=d.note, test=leaf.text),))
-    fact = _get(facts.lesions[lesion], ref.parts)
-    path = f"lesions.{lesion}.{'.'.join(ref.parts)}"
+    fact, path = lesion_fact(facts, lesion, ref.parts)
     return Eval(value, (Reason(fact=path, value=fact, lesion=lesion, test=leaf.text),))

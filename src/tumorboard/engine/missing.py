@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from tumorboard.engine.conditions import Facts, compiled, evaluate
+from tumorboard.engine.conditions import OVERRIDES, Facts, compiled, evaluate
 from tumorboard.engine.derived import CASE_FACTS, LESION_FACTS
 from tumorboard.engine.plan import Outcome, State, fast_state
 from tumorboard.knowledge.catalogue import FactType, case_facts, lesion_facts
@@ -235,6 +235,7 @@ def _direct_leaves(affected: list[Outcome], path: str) -> list[tuple[Leaf, str |
     generic, _ = _generic(path)
     parts = path.split(".")
     lesion_key = parts[1] if parts[0] == "lesions" else None
+    overridden = {f"{sec}.{name}": f"lesion.{field}" for field, (sec, name) in OVERRIDES.items()}.get(path)
     out: list[tuple[Leaf, str | None]] = []
     seen: set[tuple[int, str | None]] = set()
     for o in affected:
@@ -243,9 +244,11 @@ def _direct_leaves(affected: list[Outcome], path: str) -> list[tuple[Leaf, str |
             if ref.sub != "field":
                 continue
             g = ref.generic if ref.kind in ("lesion", "lesions") else ref.raw
-            if g != generic:
+            if g != generic and g != overridden:
                 continue
             where = lesion_key if ref.kind in ("lesion", "lesions") else None
+            if g == overridden:  # a case-level field seen through a lesion override
+                where = o.lesion if ref.kind == "lesion" else None
             if (id(leaf), where) not in seen:
                 seen.add((id(leaf), where))
                 out.append((leaf, where))
