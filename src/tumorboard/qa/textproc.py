@@ -29,10 +29,18 @@ STOPWORDS = frozenset(_STOP.split())
 
 
 @dataclass(frozen=True)
+class Intent:
+    terms: tuple[str, ...]
+    section: str | None = None
+    topic: str | None = None
+
+
+@dataclass(frozen=True)
 class Synonyms:
     spelling: dict[str, str]
     expansions: dict[str, str]
     digest: str
+    intents: tuple[Intent, ...] = ()
 
 
 @lru_cache(maxsize=4)
@@ -41,7 +49,22 @@ def load_synonyms(path: str | None = None) -> Synonyms:
     raw = yaml.safe_load(raw_bytes) or {}
     spelling = {str(k).lower(): str(v).lower() for k, v in (raw.get("spelling") or {}).items()}
     expansions = {str(k).lower(): str(v) for k, v in (raw.get("abbreviations") or {}).items()}
-    return Synonyms(spelling, expansions, hashlib.sha256(raw_bytes).hexdigest()[:16])
+    intents = tuple(
+        Intent(tuple(str(t).lower() for t in i.get("terms") or ()), i.get("section"), i.get("topic"))
+        for i in raw.get("intents") or ()
+    )
+    return Synonyms(spelling, expansions, hashlib.sha256(raw_bytes).hexdigest()[:16], intents)
+
+
+def intents(query: str, syn: Synonyms | None = None) -> list[Intent]:
+    """The intents whose terms occur in the question (whole words; ages under 18 count as paediatric)."""
+    syn = syn or load_synonyms()
+    low = " " + " ".join(words(query)) + " "
+    out = [i for i in syn.intents if any(f" {t} " in low for t in i.terms)]
+    age = re.search(r"\b(\d{1,2})[- ]?(?:year|yr|y)s?[- ]?(?:old|o)\b", query, re.I)
+    if age and int(age.group(1)) < 18:
+        out += [i for i in syn.intents if i.topic and "pediatric" in i.topic.replace("paed", "ped") and i not in out]
+    return out
 
 
 def stem(word: str) -> str:
