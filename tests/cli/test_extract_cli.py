@@ -31,3 +31,14 @@ def test_extract_text_output_and_stdin() -> None:
 def test_extract_refuses_binary_and_missing_file() -> None:
     p = run("extract", "nope.txt")
     assert p.returncode == 2 and "no such file" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_assess_from_text_labels_inputs_from_text() -> None:
+    p = run("assess", "--text", "examples/sacrum-sts.txt", "--format", "json", "--no-missing")
+    assert p.returncode == 0, p.stderr
+    data = json.loads(p.stdout)
+    paths = {f["path"] for f in data["inputs_from_text"]}
+    assert {"lesions.0.levels", "lesions.0.region", "primary.site"} <= paths
+    assert data["plan"]["options"], "the extracted demo case gets a plan"
+    md = run("assess", "--text", "examples/sacrum-sts.txt", "--format", "markdown", "--no-missing")
+    assert "Inputs taken from the text" in md.stdout

@@ -32,6 +32,9 @@ def assess_case(
     no_missing: Annotated[
         bool, typer.Option("--no-missing", help="Skip the missing-input sensitivity analysis.")
     ] = False,
+    from_text: Annotated[
+        bool, typer.Option("--text", help="SOURCE is a clinical note: extract the case from it first.")
+    ] = False,
 ) -> None:
     """Assess a case: scores, derived facts and the plan, with the reasons and sources of every option."""
     from tumorboard.cli.errors import UserError
@@ -41,14 +44,25 @@ def assess_case(
     from tumorboard.knowledge.loader import KnowledgeError
     from tumorboard.model.parse import ParsedCase, parse_case
 
-    text = read_text(source)
-    extraction = maybe_bundle(text)  # a JSON with resourceType Bundle goes through the FHIR reader
-    parsed = ParsedCase(extraction.case) if extraction is not None else parse_case(text)
+    if from_text:
+        from tumorboard.cli.extract import extract_text
+
+        _, note = extract_text(source)
+        parsed = ParsedCase(note.case)
+        extraction = None
+    else:
+        text = read_text(source)
+        extraction = maybe_bundle(text)  # a JSON with resourceType Bundle goes through the FHIR reader
+        parsed = ParsedCase(extraction.case) if extraction is not None else parse_case(text)
     try:
         result = assess(parsed.case, analyse_missing=not no_missing)
     except KnowledgeError as exc:
         raise UserError(f"the knowledge base is invalid; run `tumorboard kb check`\n{exc}") from None
     result.conversions = [c.describe() for c in parsed.conversions]
+    if from_text:
+        result.inputs_from_text = [
+            f.model_dump(mode="json", exclude_none=True) for f in note.facts
+        ]
     if fmt is AssessFormat.fhir:
         typer.echo(fhir_json(result, parsed.case, extraction))
         return

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tumorboard.cli.app import app
 from tumorboard.cli.errors import UserError
+
+if TYPE_CHECKING:
+    from tumorboard.model.provenance import Extraction
 
 
 class ExtractFormat(StrEnum):
@@ -17,7 +20,7 @@ class ExtractFormat(StrEnum):
     text = "text"
 
 
-def extract_text(source: str) -> tuple[str, object]:
+def extract_text(source: str) -> tuple[str, Extraction]:
     """Read a note (path or ``-``) and extract it; oversize input is refused with a message."""
     from tumorboard.cli.io import read_text
     from tumorboard.text import TextTooLarge, extract
@@ -35,10 +38,7 @@ def extract_command(
     fmt: Annotated[ExtractFormat, typer.Option("--format", help="json or text")] = ExtractFormat.text,
 ) -> None:
     """Extract a case from clinical text; every fact shows the text span and rule that produced it."""
-    from tumorboard.model.provenance import Extraction
-
     text, extraction = extract_text(source)
-    assert isinstance(extraction, Extraction)
     if fmt is ExtractFormat.json:
         data = extraction.model_dump(mode="json", exclude_none=True)
         out = {"case": data["case"], "facts": data.get("facts", []), "conflicts": data.get("conflicts", []),

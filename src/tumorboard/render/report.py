@@ -302,6 +302,14 @@ def _clinician(result: Result) -> list[Block]:
             f"**URGENT: {w.title}**{' (lesion ' + w.lesion + ')' if w.lesion else ''}. "
             f"{_first_sentences(w.recommendation)} {_cite(w.references, numbers)}".rstrip()
             for w in plan.warnings]))
+    if result.inputs_from_text:
+        blocks.append(Block("heading", "Inputs taken from the text (confirm each before use)", level=3))
+        blocks.append(Block("bullets", items=[
+            f"`{f['path']}` = {_value(f.get('value'))} - \"{f.get('snippet', '')}\" (rule {f.get('rule', '?')})"
+            for f in result.inputs_from_text]))
+    if result.conversions:
+        blocks.append(Block("heading", "Unit conversions made", level=3))
+        blocks.append(Block("bullets", items=list(result.conversions)))
     blocks.append(Block("heading", SECTION_TITLES["assessment"]))
     if result.scores:
         rows = [["Score", "Lesion", "Value", "Band", "What it means here"]]
