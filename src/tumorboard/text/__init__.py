@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tumorboard.text.guard import DEFAULT_MAX_CHARS, TextTooLarge
 
@@ -22,7 +22,7 @@ def extract(text: str | bytes, *, max_chars: int = DEFAULT_MAX_CHARS) -> Extract
     return _extract(text, max_chars=max_chars)
 
 
-def get_pipeline():
+def get_pipeline() -> Any:
     """The shared medspaCy pipeline (built once, on first use)."""
     from tumorboard.text.pipeline import get_pipeline as _get
 

@@ -13,7 +13,8 @@ _TOKEN = re.compile(r"\b[A-Za-z]{2,6}\b")
 
 @lru_cache(maxsize=1)
 def domain() -> dict[str, str]:
-    return yaml.safe_load((Path(__file__).parent / "rules" / "abbreviations.yaml").read_text())
+    data: dict[str, str] = yaml.safe_load((Path(__file__).parent / "rules" / "abbreviations.yaml").read_text())
+    return data
 
 
 def expand(abbr: str) -> str | None:

@@ -72,7 +72,8 @@ class Mention:
 def parser(name: str) -> Callable[[str, str], list[tuple[str, Any]]]:
     """``module.function`` of a rule family inside ``tumorboard.text``."""
     mod, func = name.split(".")
-    return getattr(importlib.import_module(f"tumorboard.text.{mod}"), func)
+    fn: Callable[[str, str], list[tuple[str, Any]]] = getattr(importlib.import_module(f"tumorboard.text.{mod}"), func)
+    return fn
 
 
 def chunks(text: str, size: int = 4000) -> list[tuple[int, str]]:

@@ -86,7 +86,7 @@ class _TargetComponent:
         from medspacy.common.regex_matcher import RegexMatcher
         from medspacy.target_matcher import TargetMatcher, TargetRule
 
-        class FastRegexMatcher(RegexMatcher):
+        class FastRegexMatcher(RegexMatcher):  # type: ignore[misc]
             def __call__(self, doc: Any) -> list[tuple[int, int, int]]:
                 text = doc.text_with_ws
                 matches = []

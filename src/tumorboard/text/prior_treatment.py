@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -37,16 +38,17 @@ def rt_dose(text: str, sentence: str = "") -> Facts:
 
 
 @lru_cache(maxsize=1)
-def drug_vocabulary() -> dict:
+def drug_vocabulary() -> dict[str, Any]:
     """The drug lists of ``rules/drugs.yaml``."""
-    return yaml.safe_load((Path(__file__).parent / "rules" / "drugs.yaml").read_text())
+    data: dict[str, Any] = yaml.safe_load((Path(__file__).parent / "rules" / "drugs.yaml").read_text())
+    return data
 
 
 def generic(name: str) -> str | None:
     """Generic name of a drug or brand, or None for a name that is not an anticancer line."""
     v = drug_vocabulary()
     n = name.lower().strip()
-    n = v["brands"].get(n, n)
+    n = str(v["brands"].get(n, n))
     if n in v["not_lines"]:
         return None
     for group in ("cytotoxic", "targeted", "immunotherapy", "hormonal"):
