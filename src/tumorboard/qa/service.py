@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from tumorboard.qa.answer import Answer, Audience, Change, Fact
+from tumorboard.qa.answer import Answer, Audience, Change, Fact, _fmt
 from tumorboard.qa.compose import compose_case, compose_topic, facts_of, plan_changes
 from tumorboard.qa.index import Index, Mode, Retrieval, get_index
 from tumorboard.qa.understand import Understanding, decide, extract_case, flatten, is_follow_up, merge_cases
@@ -195,7 +195,7 @@ class QA:
         ans.case = case.model_dump(exclude_none=True, exclude_defaults=True, mode="json")
         ans.facts = facts_of(flatten(case), audience)
         if follow and conv.last_case_answer is not None:
-            fact_changes = [Change(kind="fact", text=f"{f.label}: now {f.value}")
+            fact_changes = [Change(kind="fact", text=f"{f.label}: now {_fmt(f.value)}")
                             for f in facts_of(und.facts, audience)]
             ans.changes = fact_changes + plan_changes(conv.last_case_answer, ans)
             if len(ans.changes) == len(fact_changes):
