@@ -29,6 +29,8 @@ RANKING: tuple[RankKey, ...] = (
     RankKey("urgency", "emergencies first", lambda o, s: 0 if o["urgency"] == "emergency" else 1),
     RankKey("section", "then the treatment plan before special considerations before supportive care",
             lambda o, s: SECTION_ORDER.get(o["section"], 2)),
+    RankKey("scope", "then treatment directed at a named lesion before whole-body treatment (the case names the "
+            "lesions that need a decision)", lambda o, s: 0 if o["lesion"] else 1),
     RankKey("strength", "then strength (strong > conditional > consider)",
             lambda o, s: STRENGTH_ORDER[o["strength"]]),
     RankKey("evidence", "then evidence level (GRADE high / Oxford 1 / ESMO I / NCCN 1 first, expert opinion last)",
