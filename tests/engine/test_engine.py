@@ -40,7 +40,8 @@ def test_radioresistant_high_grade_fit_gets_separation_surgery(fixture_kb: Knowl
     assert "sbrt" not in mods(r.plan.options)  # low-grade SBRT does not fire for ESCC 2
     assert r.plan.warnings == []
     assert r.plan.ranking.startswith("Ranked by: emergencies first")
-    assert len(RANKING) == 6
+    assert [k.name for k in RANKING] == [
+        "urgency", "section", "scope", "strength", "evidence", "specificity", "statement"]
 
 
 def test_emergency_goes_to_warnings_and_ranks_first(fixture_kb: KnowledgeBase) -> None:
