@@ -25,6 +25,7 @@ import logging
 import os
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -263,6 +264,7 @@ class AssessOutcome:
     result: Result
     case: Case
     extraction: dict[str, Any] | None = None
+    result_data: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -284,11 +286,15 @@ class RerunOutcome:
 class Services:
     """Everything a request needs; one instance per application."""
 
+    CACHE_SIZE = 256
+
     def __init__(self, store: Store, *, kb: KnowledgeBase | None = None,
                  engine: Callable[..., Result] | None = None) -> None:
         self.store = store
         self._kb = kb
         self._kb_lock = threading.Lock()
+        self._cache: OrderedDict[str, tuple[Case, Result, dict[str, Any]]] = OrderedDict()
+        self._cache_lock = threading.Lock()
         self.text = Background("text", _load_text) if module_available("tumorboard.text") else None
         self.qa = Background("ask", _load_qa) if module_available("tumorboard.qa") else None
         if engine is None:
@@ -345,19 +351,50 @@ class Services:
     def assess_data(self, data: Any, *, source: str = "case", actor: str = "", request_id: str = "",
                     extraction: dict[str, Any] | None = None, store: bool = True) -> AssessOutcome:
         """Validate, assess and (by default) store with its audit event; CaseError for an invalid case."""
-        parsed = parse_case_data(data)
-        result = self.run_engine(parsed.case, [c.describe() for c in parsed.conversions])
-        if extraction and not result.inputs_from_text:
-            result.inputs_from_text = list(extraction.get("facts") or [])
         kb = self.kb
+        key = ""
+        cached = None
+        if extraction is None:
+            # The engine is deterministic: the same case, knowledge base and engine give the same result. Every
+            # request is still stored and audited; only the computation is shared.
+            from tumorboard.store.audit import canonical, sha256
+
+            try:
+                key = sha256(canonical(data)) + kb.hash + self.engine_version()
+            except (TypeError, ValueError):
+                key = ""
+            cached = self._cache_get(key) if key else None
+        if cached is not None:
+            case, result, result_data = cached
+        else:
+            parsed = parse_case_data(data)
+            case = parsed.case
+            result = self.run_engine(parsed.case, [c.describe() for c in parsed.conversions])
+            if extraction and not result.inputs_from_text:
+                result.inputs_from_text = list(extraction.get("facts") or [])
+            result_data = result.model_dump(mode="json", exclude_none=True)
+            if key:
+                self._cache_put(key, (case, result, result_data))
         assessment_id = ""
         if store:
             assessment_id = self.store.save_assessment(
-                case=data, result=result.model_dump(mode="json", exclude_none=True), kb_version=kb.version,
-                kb_hash=kb.hash, engine_version=self.engine_version(), source=source, actor=actor,
-                request_id=request_id,
+                case=data, result=result_data, kb_version=kb.version, kb_hash=kb.hash,
+                engine_version=self.engine_version(), source=source, actor=actor, request_id=request_id,
             )
-        return AssessOutcome(assessment_id, result, parsed.case, extraction)
+        return AssessOutcome(assessment_id, result, case, extraction, result_data)
+
+    def _cache_get(self, key: str) -> tuple[Case, Result, dict[str, Any]] | None:
+        with self._cache_lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+            return hit
+
+    def _cache_put(self, key: str, value: tuple[Case, Result, dict[str, Any]]) -> None:
+        with self._cache_lock:
+            self._cache[key] = value
+            while len(self._cache) > self.CACHE_SIZE:
+                self._cache.popitem(last=False)
 
     def extract(self, text: str, timeout: float = 60.0) -> dict[str, Any]:
         """Text -> {"case", "facts", "conflicts", ...} through tumorboard.text; NotAvailable without it."""

@@ -64,7 +64,7 @@ def assess_document(services: Services, data: Any, *, actor: str, request_id: st
         raise not_available(exc) from None
     return {
         "id": outcome.id,
-        "result": outcome.result.model_dump(mode="json", exclude_none=True),
+        "result": outcome.result_data,
         **({"extraction": extraction} if extraction is not None else {}),
         "links": {"self": f"/v1/assessments/{outcome.id}", "report": f"/assessments/{outcome.id}"},
     }
