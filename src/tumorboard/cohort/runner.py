@@ -3,6 +3,11 @@
 Each finished batch is written as a part file (``OUT.parts/part-<first seq>.parquet``): the part files are the
 checkpoint. A re-run skips the records already written, then merges the parts, ordered by input position, into
 ``OUT``; the same input gives the same output whatever the engine or the number of workers.
+
+Scores only on a CSV/Parquet table can take the vectorised path (``vectorised=True``, ``cohort/vectorised.py``):
+whole Arrow batches scored with polars expressions, same rows and values as the scalar path. The merge streams the
+parts one at a time when their input ranges do not overlap (always, unless a resumed run changed the batch size), so
+memory is bounded by the batch size.
 """
 
 from __future__ import annotations
@@ -59,12 +64,55 @@ def _write_part(parts: Path, rows: list[dict[str, Any]]) -> None:
     tmp.rename(parts / f"part-{rows[0]['seq']:012d}.parquet")
 
 
+def _write_part_table(parts: Path, table: Any) -> None:
+    import pyarrow.parquet as pq
+
+    if not table.num_rows:
+        return
+    first = table.column("seq")[0].as_py()
+    tmp = parts / f".part-{first:012d}.tmp"
+    pq.write_table(table, tmp)
+    tmp.rename(parts / f"part-{first:012d}.parquet")
+
+
+def _seq_ranges(files: list[Path]) -> list[tuple[int, int]] | None:
+    """(first, last) input position of each part from the Parquet statistics; None when they are not available."""
+    import pyarrow.parquet as pq
+
+    ranges = []
+    for f in files:
+        meta = pq.ParquetFile(f).metadata
+        lo: int | None = None
+        hi: int | None = None
+        col = meta.schema.names.index("seq")
+        for g in range(meta.num_row_groups):
+            stats = meta.row_group(g).column(col).statistics
+            if stats is None or not stats.has_min_max:
+                return None
+            lo = stats.min if lo is None else min(lo, stats.min)
+            hi = stats.max if hi is None else max(hi, stats.max)
+        if lo is not None and hi is not None:
+            ranges.append((lo, hi))
+    return ranges
+
+
 def _merge(parts: Path, out: Path) -> None:
     import pyarrow.parquet as pq
 
     files = sorted(parts.glob("part-*.parquet"))
     schema = output_schema()
     tmp = out.with_name(out.name + ".tmp")
+    ranges = _seq_ranges(files) if files else None
+    nonempty = [f for f in files if pq.ParquetFile(f).metadata.num_rows]
+    if ranges is not None and len(ranges) == len(nonempty) and all(
+            a[1] < b[0] for a, b in zip(sorted(ranges), sorted(ranges)[1:], strict=False)):
+        # disjoint input ranges: stream the parts in order, one at a time (each part is sorted by seq)
+        order = sorted(zip(ranges, nonempty, strict=True))
+        with pq.ParquetWriter(tmp, schema) as writer:
+            for _, f in order:
+                writer.write_table(pq.read_table(f).cast(schema))
+        tmp.replace(out)
+        return
     with pq.ParquetWriter(tmp, schema) as writer:
         tables = [pq.read_table(f) for f in files]
         # parts may come from batches of different sizes; order globally by input position
@@ -135,8 +183,12 @@ def run(
     plan: bool = True,
     address: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    vectorised: bool = False,
 ) -> RunSummary:
-    """Assess every record of ``source`` into the Parquet file ``out``; resumable and idempotent."""
+    """Assess every record of ``source`` into the Parquet file ``out``; resumable and idempotent.
+
+    ``vectorised``: scores only (``plan=False``) on a CSV/Parquet table are computed over whole batches with polars
+    (``cohort/vectorised.py``; identical rows); other inputs, plans and the Ray engine ignore it."""
     import time
 
     out = Path(out)
@@ -153,6 +205,17 @@ def run(
                 yield todo
 
     start = time.perf_counter()
+    from tumorboard.cohort import vectorised as vec
+
+    if vectorised and not plan and engine == "local" and vec.is_table(source):
+        _run_vectorised(source, parts, done, batch_size, summary, progress)
+        summary.seconds = time.perf_counter() - start
+        _merge(parts, out)
+        shutil.rmtree(parts)
+        if summary.skipped:
+            summary.notes.append(f"resumed: {summary.skipped} records were already done")
+        summary.notes.append("scores computed by the vectorised path (polars)")
+        return summary
     if engine == "ray":
         stream = _ray_batches(pending(), workers, plan, address)
     elif engine == "local":
@@ -171,3 +234,25 @@ def run(
     if summary.skipped:
         summary.notes.append(f"resumed: {summary.skipped} records were already done")
     return summary
+
+
+def _run_vectorised(source: str | Path, parts: Path, done: set[int], batch_size: int, summary: RunSummary,
+                    progress: Callable[[int, int], None] | None) -> None:
+    from tumorboard.cohort.vectorised import assess_table, iter_tables
+
+    seq = 0
+    stats: dict[str, int] = {}
+    for batch in iter_tables(source, batch_size):
+        n = batch.num_rows
+        summary.total += n
+        if not all(s in done for s in range(seq, seq + n)):
+            table = assess_table(batch, seq, skip=done.__contains__ if done else None, stats=stats)
+            _write_part_table(parts, table)
+            summary.assessed += table.num_rows
+            summary.errors += table.num_rows - table.column("error").null_count
+        seq += n
+        if progress:
+            progress(summary.assessed + summary.skipped, summary.total)
+    if stats.get("scalar"):
+        summary.notes.append(f"{stats['scalar']} rows were assessed by the scalar path (values the vectorised path "
+                             "does not take unchanged, or bad rows)")
