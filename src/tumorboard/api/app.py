@@ -45,6 +45,12 @@ def create_app(store: Store | None = None, *, services: Services | None = None, 
     )
     app.state.services = services
     app.state.keys = KeyCheck(services.store)
+    origins = [o.strip() for o in os.environ.get("TUMORBOARD_CORS_ORIGINS", "").split(",") if o.strip()]
+    if origins:  # browser-based EHR clients (e.g. a CDS Hooks sandbox): allowed origins are the operator's choice
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST", "OPTIONS"],
+                           allow_headers=["Authorization", "Content-Type", "X-API-Key"], max_age=600)
 
     from tumorboard.api.routers import ask, assess, assessments, health, knowledge, scores
 
