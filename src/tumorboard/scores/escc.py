@@ -13,8 +13,9 @@ from __future__ import annotations
 from typing import Literal
 
 from tumorboard.model.case import Case, Lesion
-from tumorboard.model.result import ItemInput, ScoreResult
+from tumorboard.model.result import ScoreResult
 from tumorboard.scores.sins import applies
+from tumorboard.scores.table import item_input, score_result, updated
 
 KEY = "escc"
 NAME = "ESCC (Bilsky)"
@@ -49,10 +50,10 @@ def score_lesion(lesion: Lesion, key: str, one_c_band: Literal["low_grade", "hig
                      "sac/cauda equina by analogy only.")
     grade = lesion.escc_grade
     if grade is None:
-        return ScoreResult(
+        return score_result(
             key=KEY, name=NAME, lesion=key, missing=[path], determinate=False,
             possible_bands=["low_grade", "high_grade"],
-            inputs={"grade": ItemInput(field=path, possible=None)},
+            inputs={"grade": item_input(field=path, possible=None)},
             interpretation=f"ESCC grade not recorded for {key}: MRI grading decides between low- and high-grade "
             "disease.",
             notes=notes, references=list(REFERENCES),
@@ -60,9 +61,9 @@ def score_lesion(lesion: Lesion, key: str, one_c_band: Literal["low_grade", "hig
     band = band_for(grade, one_c_band)
     if grade == "1c":
         notes.append(f"Grade 1c is contested between low and high grade; counted as {band} here.")
-    return ScoreResult(
+    return score_result(
         key=KEY, name=NAME, value=grade, band=band, determinate=True, possible_bands=[band], lesion=key,
-        inputs={"grade": ItemInput(field=path, value=grade, category=grade, note=GRADES[grade])},
+        inputs={"grade": item_input(field=path, value=grade, category=grade, note=GRADES[grade])},
         interpretation=f"ESCC {grade} ({GRADES[grade].lower()}): {MEANING[band]}.",
         notes=notes, references=list(REFERENCES),
     )
@@ -83,5 +84,5 @@ def score(case: Case, one_c_band: Literal["low_grade", "high_grade"] = "low_grad
 
     top = max(results.values(), key=severity)
     if top.value is None:
-        top = top.model_copy(update={"missing": [m for r in results.values() for m in r.missing]})
-    return top.model_copy(update={"by_lesion": results})
+        top = updated(top, {"missing": [m for r in results.values() for m in r.missing]})
+    return updated(top, {"by_lesion": results})

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from tumorboard.model.case import Case
 from tumorboard.model.result import ScoreResult
-from tumorboard.scores.table import Band, Item, Reading, additive, known, unknown
+from tumorboard.scores.table import Band, Item, Reading, additive, known, unknown, updated
 
 KEY = "fnclcc"
 NAME = "FNCLCC grade"
@@ -71,9 +71,9 @@ def score(case: Case) -> ScoreResult | None:
                         interpret="FNCLCC score {value}: {band_meaning}.")
     if computed.value is not None or p.grade is None:
         if computed.value is None:
-            computed = computed.model_copy(update={"missing": [*computed.missing, "primary.grade"],
-                                                   "notes": ["Record the three components, or the grade as reported "
-                                                             "by the pathologist (primary.grade)."]})
+            computed = updated(computed, {"missing": [*computed.missing, "primary.grade"],
+                                           "notes": ["Record the three components, or the grade as reported "
+                                                     "by the pathologist (primary.grade)."]})
         return computed
     partial = (f"components incomplete (score could be {computed.min}-{computed.max}, "
                f"{' or '.join(computed.possible_bands)})")
@@ -81,7 +81,7 @@ def score(case: Case) -> ScoreResult | None:
     notes = [f"Grade as recorded (primary.grade); {partial}."]
     if not agrees:
         notes.append(f"The recorded grade {p.grade} is not among the grades the recorded components allow.")
-    return computed.model_copy(update={
+    return updated(computed, {
         "band": p.grade, "determinate": True, "possible_bands": [p.grade], "missing": [],
         "interpretation": f"FNCLCC {p.grade} as recorded.", "notes": notes,
     })

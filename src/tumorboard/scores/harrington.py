@@ -22,7 +22,8 @@ Conventions:
 from __future__ import annotations
 
 from tumorboard.model.case import Case, Lesion
-from tumorboard.model.result import ItemInput, ScoreResult
+from tumorboard.model.result import ScoreResult
+from tumorboard.scores.table import item_input, score_result, updated
 
 KEY = "harrington"
 NAME = "Harrington acetabular class"
@@ -57,16 +58,16 @@ def score_lesion(lesion: Lesion, key: str) -> ScoreResult:
     path = f"lesions.{key}.harrington_class"
     cls = lesion.harrington_class
     if cls is None:
-        return ScoreResult(
+        return score_result(
             key=KEY, name=NAME, lesion=key, missing=[path], possible_bands=list(CLASSES),
-            inputs={"class": ItemInput(field=path)},
+            inputs={"class": item_input(field=path)},
             interpretation=f"Harrington class not recorded for {key}: it decides the acetabular reconstruction.",
             references=list(REFERENCES),
         )
     definition, recon = CLASSES[cls]
-    return ScoreResult(
+    return score_result(
         key=KEY, name=NAME, value=cls, band=cls, determinate=True, possible_bands=[cls], lesion=key,
-        inputs={"class": ItemInput(field=path, value=cls, category=cls, note=definition)},
+        inputs={"class": item_input(field=path, value=cls, category=cls, note=definition)},
         interpretation=f"Harrington class {cls} ({definition[0].lower()}{definition[1:]}): {recon}.",
         references=list(REFERENCES), extra={"definition": definition, "reconstruction": recon},
     )
@@ -83,5 +84,5 @@ def score(case: Case) -> ScoreResult | None:
         return None
     top = max(results.values(), key=lambda r: RANK.get(str(r.value), 0))
     if top.value is None:
-        top = top.model_copy(update={"missing": [m for r in results.values() for m in r.missing]})
-    return top.model_copy(update={"by_lesion": results})
+        top = updated(top, {"missing": [m for r in results.values() for m in r.missing]})
+    return updated(top, {"by_lesion": results})

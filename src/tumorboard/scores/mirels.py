@@ -25,7 +25,7 @@ from __future__ import annotations
 from tumorboard.model.case import Case, Lesion
 from tumorboard.model.result import ScoreResult
 from tumorboard.scores._common import LONG_BONE_REGIONS
-from tumorboard.scores.table import Band, Item, Reading, additive, from_field, known, unknown, worst
+from tumorboard.scores.table import Band, Item, Reading, additive, from_field, known, unknown, updated, worst
 
 KEY = "mirels"
 NAME = "Mirels score"
@@ -88,4 +88,4 @@ def score(case: Case) -> ScoreResult | None:
     }
     if not results:
         return None
-    return worst(list(results.values())).model_copy(update={"by_lesion": results})
+    return updated(worst(list(results.values())), {"by_lesion": results})

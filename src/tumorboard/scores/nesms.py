@@ -29,7 +29,7 @@ from tumorboard.model.case import Case
 from tumorboard.model.result import ScoreResult
 from tumorboard.scores import bauer
 from tumorboard.scores._common import has_spinal_lesion
-from tumorboard.scores.table import Band, Item, Reading, additive, known, unknown
+from tumorboard.scores.table import Band, Item, Reading, additive, known, unknown, updated
 
 KEY = "nesms"
 NAME = "New England Spinal Metastasis Score"
@@ -98,4 +98,4 @@ def cap(raw: ScoreResult) -> ScoreResult:
         update["notes"] = [*raw.notes, "Items sum to 4; the NESMS has a ceiling of three (Ghori 2015)."]
     elif raw.value is None and raw.max is not None and raw.max > CEILING:
         update["interpretation"] = raw.interpretation.replace(f"-{raw.max}", f"-{CEILING}")
-    return raw.model_copy(update=update)
+    return updated(raw, update)

@@ -29,6 +29,7 @@ from tumorboard.model.result import ItemInput, ScoreResult
 from tumorboard.scores import escc, sins
 from tumorboard.scores._common import has_spinal_lesion
 from tumorboard.scores.radiosensitivity import classify
+from tumorboard.scores.table import item_input, score_result
 
 KEY = "noms"
 NAME = "NOMS assessment"
@@ -68,7 +69,7 @@ def score(case: Case, results: Mapping[str, ScoreResult] | None = None) -> Score
         missing += e.missing
     if myelopathy is None:
         missing.append("neurology.myelopathy")
-    inputs["neurologic"] = ItemInput(
+    inputs["neurologic"] = item_input(
         field=f"lesions.{e.lesion}.escc_grade" if e is not None else None, value=e.value if e else None,
         category=neuro, note=f"myelopathy: {'unknown' if myelopathy is None else 'yes' if myelopathy else 'no'}")
 
@@ -76,14 +77,14 @@ def score(case: Case, results: Mapping[str, ScoreResult] | None = None) -> Score
     if onc.sensitivity is None:
         missing.append(onc.field)
         notes.append(f"Oncologic axis not classified: {onc.note}.")
-    inputs["oncologic"] = ItemInput(field=onc.field, value=case.primary.histology or case.primary.site,
+    inputs["oncologic"] = item_input(field=onc.field, value=case.primary.histology or case.primary.site,
                                     category=onc.sensitivity, note=onc.note)
 
     s = done["sins"] if "sins" in done else sins.score(case)
     mech = MECHANICAL[s.band] if s is not None and s.band else None
     if s is not None and mech is None:
         missing += s.missing
-    inputs["mechanical"] = ItemInput(field=None, value=s.value if s else None, category=mech,
+    inputs["mechanical"] = item_input(field=None, value=s.value if s else None, category=mech,
                                      note=f"SINS {s.band or 'undetermined: ' + ' / '.join(s.possible_bands)}"
                                      f" (lesion {s.lesion})" if s else None)
 
@@ -93,7 +94,7 @@ def score(case: Case, results: Mapping[str, ScoreResult] | None = None) -> Score
         missing.append("patient.fit_for_surgery")
     prognosis = _prognosis(case, done)
     shown = ", ".join(f"{k} {v['band'] or '/'.join(v['possible_bands'])}" for k, v in prognosis.items())
-    inputs["systemic"] = ItemInput(field="patient.fit_for_surgery", value=fit, category=systemic,
+    inputs["systemic"] = item_input(field="patient.fit_for_surgery", value=fit, category=systemic,
                                    note=f"prognosis scores: {shown}" if prognosis else None)
 
     value = {"neurologic": neuro, "myelopathy": myelopathy, "oncologic": onc.sensitivity, "mechanical": mech,
@@ -102,7 +103,7 @@ def score(case: Case, results: Mapping[str, ScoreResult] | None = None) -> Score
     text = (f"NOMS: neurologic {neuro or 'unknown'}{' with myelopathy' if myelopathy else ''}, oncologic "
             f"{onc.sensitivity or 'unclassified'}, mechanical {mech or 'unknown'}, systemic {systemic}. "
             "An assessment on four axes; the treatment decision is the knowledge base's.")
-    return ScoreResult(
+    return score_result(
         key=KEY, name=NAME, value=value, determinate=known_axes, missing=list(dict.fromkeys(missing)),
         lesion=e.lesion if e is not None else None, inputs=inputs, interpretation=text, notes=notes,
         references=list(REFERENCES), extra={"prognosis": prognosis},

@@ -27,6 +27,7 @@ from typing import Literal
 
 from tumorboard.model.case import Case
 from tumorboard.model.result import ItemInput, ScoreResult
+from tumorboard.scores.table import item_input, score_result
 
 KEY = "performance"
 NAME = "Performance status and neurological grade"
@@ -86,39 +87,39 @@ def score(case: Case, crosswalk: Crosswalk | None = None) -> ScoreResult:
     missing: list[str] = []
     notes: list[str] = []
     if p.ecog is not None:
-        inputs["ecog"] = ItemInput(field="patient.ecog", value=p.ecog, category=str(p.ecog), note=ECOG[p.ecog])
+        inputs["ecog"] = item_input(field="patient.ecog", value=p.ecog, category=str(p.ecog), note=ECOG[p.ecog])
     if p.kps is not None:
-        inputs["kps"] = ItemInput(field="patient.kps", value=p.kps, category=str(p.kps))
+        inputs["kps"] = item_input(field="patient.kps", value=p.kps, category=str(p.kps))
     if p.ecog is None and p.kps is None:
         missing += ["patient.ecog", "patient.kps"]
     if p.lansky is not None:
-        inputs["lansky"] = ItemInput(field="patient.lansky", value=p.lansky, category=str(p.lansky))
+        inputs["lansky"] = item_input(field="patient.lansky", value=p.lansky, category=str(p.lansky))
     elif p.age_years is not None and p.age_years < 16:
         missing.append("patient.lansky")
     if n.frankel is not None:
-        inputs["frankel"] = ItemInput(field="neurology.frankel", value=n.frankel, category=n.frankel,
+        inputs["frankel"] = item_input(field="neurology.frankel", value=n.frankel, category=n.frankel,
                                       note=FRANKEL[n.frankel])
     if n.asia is not None:
-        inputs["asia"] = ItemInput(field="neurology.asia", value=n.asia, category=n.asia, note=ASIA[n.asia])
+        inputs["asia"] = item_input(field="neurology.asia", value=n.asia, category=n.asia, note=ASIA[n.asia])
     if n.frankel is None and n.asia is None:
         missing += ["neurology.frankel", "neurology.asia"]
     if crosswalk is not None:
         name = CROSSWALK_NAMES[crosswalk]
         if p.kps is not None and p.ecog is None:
             grade = ecog_from_kps(p.kps, crosswalk)
-            inputs["ecog_converted"] = ItemInput(value=grade, category=str(grade),
+            inputs["ecog_converted"] = item_input(value=grade, category=str(grade),
                                                  note=f"converted from KPS {p.kps} with the {name}")
             notes.append(f"ECOG {grade} is converted from KPS {p.kps} ({name}), not recorded.")
         elif p.ecog is not None and p.kps is None:
             low, high = kps_range_from_ecog(p.ecog, crosswalk)
-            inputs["kps_converted"] = ItemInput(value=f"{low}-{high}", possible=[low, high],
+            inputs["kps_converted"] = item_input(value=f"{low}-{high}", possible=[float(low), float(high)],
                                                 note=f"converted from ECOG {p.ecog} with the {name}")
             notes.append(f"KPS {low}-{high} is converted from ECOG {p.ecog} ({name}), not recorded.")
     value = {k: v.value for k, v in inputs.items()}
     recorded = ", ".join(f"{k.upper() if len(k) <= 4 else k.capitalize()} {v.value}" for k, v in inputs.items()
                          if not k.endswith("_converted"))
     text = f"Recorded: {recorded}." if recorded else "No performance status or neurological grade recorded."
-    return ScoreResult(
+    return score_result(
         key=KEY, name=NAME, value=value or None, determinate=not missing, missing=missing, inputs=inputs,
         interpretation=text, notes=notes, references=list(REFERENCES),
         extra={"crosswalk": CROSSWALK_NAMES[crosswalk]} if crosswalk else None,

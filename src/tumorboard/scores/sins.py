@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from tumorboard.model.case import Case, Lesion
 from tumorboard.model.result import ScoreResult
-from tumorboard.scores.table import Band, Item, Reading, additive, known, unknown, worst
+from tumorboard.scores.table import Band, Item, Reading, additive, known, unknown, updated, worst
 
 KEY = "sins"
 NAME = "SINS"
@@ -137,15 +137,17 @@ def score_lesion(case: Case, lesion: Lesion, key: str) -> ScoreResult:
         notes.append(f"Multi-level lesion ({', '.join(str(lv) for lv in levels)}): each level scored, worst reported.")
     if lesion.region == "sacrum" or any(lv and lv.startswith("S") for lv in levels):
         notes.append("SINS was developed for the mobile spine; its use at the sacrum is not validated.")
-    per_level = [
-        additive(
-            key=KEY, name=NAME, items=ITEMS, readings=_readings(case, lesion, key, lv), bands=BANDS,
-            references=REFERENCES, lesion=key, level=lv, notes=notes,
-            interpret="SINS {value}: {band_meaning}.",
-        )
-        for lv in levels
-    ]
-    return worst(per_level)
+    # The levels differ only in the location item, so the worst level is the first with the most location points:
+    # only that one is computed (the same result as scoring every level and taking ``worst``).
+    level = max(levels, key=_location_points)
+    return additive(
+        key=KEY, name=NAME, items=ITEMS, readings=_readings(case, lesion, key, level), bands=BANDS,
+        references=REFERENCES, lesion=key, level=level, notes=notes, interpret="SINS {value}: {band_meaning}.",
+    )
+
+
+def _location_points(level: str | None) -> float:
+    return LOCATION.points[LEVEL_LOCATION[level]] if level is not None else 0
 
 
 def score(case: Case) -> ScoreResult | None:
@@ -158,4 +160,4 @@ def score(case: Case) -> ScoreResult | None:
     if not results:
         return None
     top = worst(list(results.values()))
-    return top.model_copy(update={"by_lesion": results})
+    return updated(top, {"by_lesion": results})
