@@ -255,3 +255,18 @@ def test_vectorised_resume_and_empty_input(tmp_path: Path) -> None:
     empty.write_text("id,patient.ecog\n")
     summary = runner.run(empty, tmp_path / "e.parquet", plan=False, vectorised=True)
     assert summary.total == 0 and pl.read_parquet(tmp_path / "e.parquet").height == 0
+
+
+def test_cli_validate_uses_the_vectorised_scores(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from tumorboard.cli import cohort as _cohort  # noqa: F401 - registers the commands
+    from tumorboard.cli.app import app
+
+    src = tmp_path / "s.parquet"
+    _cli(["cohort", "synth", "400", "--out", str(src)])
+    res = CliRunner().invoke(app, ["cohort", "validate", str(src), "--out", str(tmp_path / "rep"),
+                                   "--bootstrap", "5"])
+    assert res.exit_code == 0, res.output
+    assert "SYNTHETIC DATA" in res.output and "tokuhashi" in res.output
+    assert (tmp_path / "rep" / "report.html").is_file()

@@ -103,7 +103,7 @@ def _joined(source: Path, workers: int, plan: bool, tmp: Path) -> object:
 
     if source.suffix.lower() not in {".parquet", ".csv"}:
         raise UserError("validate and audit read a CSV or Parquet table with outcome/treatment columns")
-    _run(str(source), tmp, Engine.local, workers, 2000, plan)
+    _run(str(source), tmp, Engine.local, workers, VECTORISED_BATCH if not plan else 2000, plan, vectorised=not plan)
     scored = pl.read_parquet(tmp)
     raw = pl.read_parquet(source) if source.suffix.lower() == ".parquet" else pl.read_csv(source)
     raw = raw.with_row_index("seq").with_columns(pl.col("seq").cast(pl.Int64))

@@ -158,12 +158,31 @@ def _ray_batches(batches: Iterator[list[Record]], workers: int, plan: bool,
     if not ray.is_initialized():
         ray.init(address=address, num_cpus=None if address else max(1, workers), include_dashboard=False,
                  log_to_driver=False, ignore_reinit_error=True)
+    # One dataset (hence one actor pool, started once) per window of RAY_WINDOW batches, not per batch: actor
+    # start-up per batch made Ray ~70% slower than the local pool on one machine (docs/benchmarks.md, Cohorts).
+    window: list[list[Record]] = []
     for batch in batches:
-        ds = ray.data.from_items([encode(r) for r in batch])
-        out = ds.map_batches(_RayAssessor, fn_constructor_kwargs={"plan": plan}, concurrency=max(1, workers),
-                             num_cpus=0.5, batch_size=max(1, len(batch) // max(1, workers)), batch_format="pyarrow")
-        rows = out.take_all()
-        yield [_clean(r) for r in rows]
+        window.append(batch)
+        if len(window) >= RAY_WINDOW:
+            yield from _ray_window(window, workers, plan)
+            window = []
+    if window:
+        yield from _ray_window(window, workers, plan)
+
+
+RAY_WINDOW = 8  # batches per Ray dataset: memory is bounded by RAY_WINDOW x batch size
+
+
+def _ray_window(window: list[list[Record]], workers: int, plan: bool) -> Iterator[list[dict[str, Any]]]:
+    import ray
+
+    size = max(len(b) for b in window)
+    ds = ray.data.from_items([encode(r) for b in window for r in b])
+    out = ds.map_batches(_RayAssessor, fn_constructor_kwargs={"plan": plan}, concurrency=max(1, workers),
+                         num_cpus=0.5, batch_size=max(1, size // max(1, workers)), batch_format="pyarrow")
+    by_seq = {int(r["seq"]): _clean(r) for r in out.take_all()}
+    for batch in window:  # one part per input batch, as before
+        yield [by_seq[r.seq] for r in batch]
 
 
 def _clean(row: dict[str, Any]) -> dict[str, Any]:
