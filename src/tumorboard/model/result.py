@@ -12,7 +12,7 @@ ReviewStatus = Literal["draft", "under_review", "approved"]
 
 
 class Out(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class ItemInput(Out):
