@@ -19,12 +19,12 @@ def is_bone(lesion: Lesion) -> bool:
 
 def has_spinal_lesion(case: Case) -> bool:
     """Spinal metastasis scores (Tokuhashi, Tomita, van der Linden, NESMS, NOMS) need a spinal lesion."""
-    return any(is_spinal(lesion) for lesion in case.lesions)
+    return any(lesion.region in SPINAL_REGIONS or lesion.levels for lesion in case.lesions)  # is_spinal, inlined
 
 
 def has_bone_lesion(case: Case) -> bool:
     """Skeletal metastasis scores (Bauer, Katagiri) need a bone lesion (spine, pelvis or limb)."""
-    return any(is_bone(lesion) for lesion in case.lesions)
+    return any(lesion.region in BONE_REGIONS or lesion.levels for lesion in case.lesions)  # is_bone, inlined
 
 
 def count_band(count: int, bands: tuple[tuple[int, int | None, str], ...]) -> str:

@@ -278,6 +278,8 @@ def _additive_result(
 
 def _num(value: float) -> float:
     """Points are integers in every table here; keep ints as ints in JSON."""
+    if type(value) is int:
+        return value
     return int(value) if float(value).is_integer() else value
 
 
