@@ -152,7 +152,7 @@ class _RayAssessor:
 
 
 def _ray_batches(batches: Iterator[list[Record]], workers: int, plan: bool,
-                 address: str | None) -> Iterator[list[dict[str, Any]]]:
+                 address: str | None) -> Iterator[Any]:
     import ray
 
     if not ray.is_initialized():
@@ -170,26 +170,21 @@ def _ray_batches(batches: Iterator[list[Record]], workers: int, plan: bool,
         yield from _ray_window(window, workers, plan)
 
 
-RAY_WINDOW = 8  # batches per Ray dataset: memory is bounded by RAY_WINDOW x batch size
+RAY_WINDOW = 16  # batches per Ray dataset: memory is bounded by RAY_WINDOW x batch size
 
 
-def _ray_window(window: list[list[Record]], workers: int, plan: bool) -> Iterator[list[dict[str, Any]]]:
+def _ray_window(window: list[list[Record]], workers: int, plan: bool) -> Iterator[Any]:
+    """Arrow tables of assessed rows, streamed as the actors finish them (one part file each)."""
     import ray
 
     size = max(len(b) for b in window)
     ds = ray.data.from_items([encode(r) for b in window for r in b])
     out = ds.map_batches(_RayAssessor, fn_constructor_kwargs={"plan": plan}, concurrency=max(1, workers),
                          num_cpus=0.5, batch_size=max(1, size // max(1, workers)), batch_format="pyarrow")
-    by_seq = {int(r["seq"]): _clean(r) for r in out.take_all()}
-    for batch in window:  # one part per input batch, as before
-        yield [by_seq[r.seq] for r in batch]
-
-
-def _clean(row: dict[str, Any]) -> dict[str, Any]:
-    clean: dict[str, Any] = {}
-    for k, v in row.items():
-        clean[k] = v.item() if hasattr(v, "item") else v
-    return clean
+    schema = output_schema()
+    table: Any
+    for table in out.iter_batches(batch_size=None, batch_format="pyarrow"):
+        yield table.select(schema.names).cast(schema).sort_by("seq")
 
 
 def run(
@@ -242,9 +237,14 @@ def run(
     else:
         raise ValueError(f"engine {engine!r} is not one of local, ray")
     for rows in stream:
-        _write_part(parts, rows)
-        summary.assessed += len(rows)
-        summary.errors += sum(1 for r in rows if r["error"])
+        if isinstance(rows, list):
+            _write_part(parts, rows)
+            summary.assessed += len(rows)
+            summary.errors += sum(1 for r in rows if r["error"])
+        else:  # an Arrow table in the output schema (Ray)
+            _write_part_table(parts, rows)
+            summary.assessed += rows.num_rows
+            summary.errors += rows.num_rows - rows.column("error").null_count
         if progress:
             progress(summary.assessed + summary.skipped, summary.total)
     summary.seconds = time.perf_counter() - start
