@@ -5,6 +5,7 @@ Run: .venv/bin/python bench/scores.py [runs]
 
 from __future__ import annotations
 
+import os
 import statistics
 import sys
 import time
@@ -33,8 +34,11 @@ def main(runs: int = 2000) -> int:
         p95_us = statistics.quantiles(samples, n=20)[18] / 1000
         worst = max(worst, median_us)
         n_scores = len(compute_all(case))
-        print(f"{name:22s} {n_scores:2d} scores  median {median_us:7.1f} us  p95 {p95_us:7.1f} us")
-    print(f"worst median {worst:.1f} us (target < {TARGET_US:.0f} us): {'ok' if worst < TARGET_US else 'OVER'}")
+        print(f"{name:22s} {n_scores:2d} scores  median {median_us:7.1f} us  p95 {p95_us:7.1f} us  "
+              f"min {min(samples) / 1000:7.1f} us")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"worst median {worst:.1f} us (target < {TARGET_US:.0f} us): {'ok' if worst < TARGET_US else 'OVER'}; "
+          f"load average {load:.2f} on {os.cpu_count()} CPUs")
     return 0
 
 
