@@ -4,10 +4,11 @@ cases/s per core (with a cProfile summary of where the time goes); (c) Ray on on
 engine on 100,000 cases (scores only, scalar path on both sides), Ray start-up reported separately; (d) peak RSS of
 (a) for several batch sizes and input sizes (memory bounded by the batch size, not the input size).
 
-Each measured run is a fresh subprocess (so that its peak RSS is its own). Prints the figures and writes them into
-the Cohorts section of docs/benchmarks.md (``--no-write`` to only print; ``--only a,b`` to run some parts).
+Each measured run is a fresh subprocess (so that its peak RSS is its own). Prints the figures; with ``--write`` puts
+them between ``<!-- cohort:bench -->`` markers in the Cohorts section of docs/benchmarks.md (the summary table and
+notes above them are written by hand from these figures). ``--only a,b`` runs some parts.
 
-Run: .venv/bin/python bench/cohort.py [--no-write] [--only a,b,c,d]
+Run: .venv/bin/python bench/cohort.py [--write] [--only a,b,c] [--tmp DIR]
 """
 
 from __future__ import annotations
@@ -204,18 +205,24 @@ def part_c(tmp: Path) -> list[str]:
 
 
 def write_section(lines: list[str]) -> None:
-    """Replace the body of the Cohorts section only (re-read right before writing)."""
+    """Replace the marked block of raw figures in the Cohorts section only (re-read right before writing)."""
     text = DOC.read_text()
-    head = text.index(SECTION) + len(SECTION)
-    nxt = text.find("\n## ", head)
-    body = "\n\n" + "\n".join(lines).strip() + "\n"
-    text = text[:head] + body + (text[nxt:] if nxt >= 0 else "")
+    start, end = "<!-- cohort:bench -->", "<!-- /cohort:bench -->"
+    block = f"{start}\n" + "\n".join(lines).strip() + f"\n{end}"
+    if start in text and end in text:
+        text = re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _: block, text, flags=re.S)
+    else:
+        head = text.index(SECTION) + len(SECTION)
+        nxt = text.find("\n## ", head)
+        at = nxt if nxt >= 0 else len(text)
+        intro = "Raw figures of the last `bench/cohort.py --write` run:"
+        text = text[:at].rstrip("\n") + f"\n\n{intro}\n\n{block}\n" + text[at:]
     DOC.write_text(text)
 
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--write", action="store_true")
     ap.add_argument("--only", default="a,b,c")
     ap.add_argument("--tmp", default=None, help="keep the generated inputs here between runs")
     args = ap.parse_args()
@@ -234,7 +241,7 @@ def main() -> int:
         lines += ["", *part_c(tmpdir)]
     lines += ["", f"Load average at the end: {load()}."]
     print("\n".join(lines))
-    if not args.no_write:
+    if args.write:
         write_section(lines)
     return 0
 
