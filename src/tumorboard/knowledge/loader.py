@@ -21,6 +21,7 @@ import pickle
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -191,7 +192,9 @@ def _files(root: Path) -> list[Path]:
     return names
 
 
+@lru_cache(maxsize=1)
 def _code_signature() -> str:
+    """The compiler's own code and the score registry it validates against (fixed for the life of a process)."""
     from tumorboard import __version__
 
     h = hashlib.sha256(f"{COMPILER_VERSION}|{__version__}".encode())
@@ -213,12 +216,33 @@ def _cache_dir() -> Path:
 
 
 _MEMO: dict[str, KnowledgeBase] = {}
+# Per process: (root, each file's path, size and modification time) -> the knowledge base, so that repeated calls
+# (a server, a cohort worker) cost a few stat() calls instead of reading and hashing every file again.
+_STAT_MEMO: dict[tuple[object, ...], KnowledgeBase] = {}
+
+
+def _stat_key(root: Path, files: list[Path]) -> tuple[object, ...] | None:
+    try:
+        stats = [(str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files]
+    except OSError:
+        return None
+    return (str(root), *stats)
 
 
 def load(path: str | Path | None = None, *, use_cache: bool = True) -> KnowledgeBase:
     """The compiled knowledge base; raises KnowledgeError listing every problem when it is invalid."""
     root = knowledge_dir(path)
     files = _files(root)
+    stat_key = _stat_key(root, files) if use_cache else None
+    if stat_key is not None and stat_key in _STAT_MEMO:
+        return _STAT_MEMO[stat_key]
+    kb = _load(root, files, use_cache)
+    if stat_key is not None:
+        _STAT_MEMO[stat_key] = kb
+    return kb
+
+
+def _load(root: Path, files: list[Path], use_cache: bool) -> KnowledgeBase:
     contents: list[tuple[str, bytes]] = []
     for f in files:
         if not f.is_file():
