@@ -25,7 +25,7 @@ from tumorboard.engine.ranking import EXPLANATION, rank
 from tumorboard.knowledge.catalogue import PathError, parse_path
 from tumorboard.knowledge.loader import PLACEHOLDER, CompiledStatement, KnowledgeBase
 from tumorboard.knowledge.models import Leaf
-from tumorboard.model.result import Plan
+from tumorboard.model.result import Because, Evidence, Option, Plan
 from tumorboard.model.vocabulary import SPINAL_LEVELS
 
 State = Literal["fire", "avoid", "blocked", "none"]
@@ -317,15 +317,26 @@ def build_plan(kb: KnowledgeBase, facts: Facts, outcomes: list[Outcome]) -> Plan
         elif opt["modality"] is not None or not emergency:
             options.append((dict(opt, caveats=list(opt["caveats"])) if emergency else opt, o.cs.specificity))
     options, avoid = _cross_reference(options, avoid)
-    return Plan.model_validate({
-        "options": rank(options),
-        "avoid": rank(avoid),
-        "warnings": rank(warnings),
-        "assessment": rank(sections["assessment"]),
-        "monitoring": rank(sections["monitoring"]),
-        "pitfalls": rank(sections["pitfalls"]),
-        "ranking": EXPLANATION,
-    })
+    return Plan.model_construct(
+        options=_options(rank(options)),
+        avoid=_options(rank(avoid)),
+        warnings=_options(rank(warnings)),
+        assessment=_options(rank(sections["assessment"])),
+        monitoring=_options(rank(sections["monitoring"])),
+        pitfalls=_options(rank(sections["pitfalls"])),
+        missing=[],
+        ranking=EXPLANATION,
+    )
+
+
+def _options(items: list[dict[str, Any]]) -> list[Option]:
+    """Options from the values the engine built (typed already by the knowledge-base models and the case), without
+    validating them a second time: plan construction is on every request's path."""
+    return [
+        Option.model_construct(**{**d, "evidence": Evidence.model_construct(**d["evidence"]),
+                                  "because": [Because.model_construct(**b) for b in d["because"]]})
+        for d in items
+    ]
 
 
 def _cross_reference(options: list[Pair], avoid: list[Pair]) -> tuple[list[Pair], list[Pair]]:
