@@ -15,6 +15,7 @@ from tumorboard.engine.plan import build_plan, evaluate_all
 from tumorboard.knowledge.loader import KnowledgeBase
 from tumorboard.model.case import Case
 from tumorboard.model.result import KnowledgeBaseInfo, Option, Plan, ReferenceOut, Result, ScoreResult
+from tumorboard.model.trusted import trusted
 from tumorboard.scores import compute_all
 
 DISCLAIMER = (
@@ -73,8 +74,9 @@ def assess(case: Case, *, kb: KnowledgeBase | None = None, analyse_missing: bool
                 continue
             seen.add(rid)
             ref = kb.references[rid]
-            references.append(ReferenceOut(id=ref.id, pmid=ref.pmid, doi=ref.doi, url=ref.url, citation=ref.citation,
-                                           year=ref.year, type=ref.type, verified=ref.verified))
+            references.append(trusted(ReferenceOut, {
+                "id": ref.id, "pmid": ref.pmid, "doi": ref.doi, "url": ref.url, "citation": ref.citation,
+                "year": ref.year, "type": ref.type, "verified": ref.verified}))
     missing = sorted({m for r in scores.values() for m in r.missing})
     return Result(
         case_id=case.id,

@@ -26,6 +26,7 @@ from tumorboard.knowledge.catalogue import PathError, parse_path
 from tumorboard.knowledge.loader import PLACEHOLDER, CompiledStatement, KnowledgeBase
 from tumorboard.knowledge.models import Leaf
 from tumorboard.model.result import Because, Evidence, Option, Plan
+from tumorboard.model.trusted import trusted
 from tumorboard.model.vocabulary import SPINAL_LEVELS
 
 State = Literal["fire", "avoid", "blocked", "none"]
@@ -333,10 +334,13 @@ def _options(items: list[dict[str, Any]]) -> list[Option]:
     """Options from the values the engine built (typed already by the knowledge-base models and the case), without
     validating them a second time: plan construction is on every request's path."""
     return [
-        Option.model_construct(**{**d, "evidence": Evidence.model_construct(**d["evidence"]),
-                                  "because": [Because.model_construct(**b) for b in d["because"]]})
+        trusted(Option, {**{k: d[k] for k in _OPTION_FIELDS}, "evidence": trusted(Evidence, d["evidence"]),
+                         "because": [trusted(Because, b) for b in d["because"]]})
         for d in items
     ]
+
+
+_OPTION_FIELDS = tuple(Option.model_fields)
 
 
 def _cross_reference(options: list[Pair], avoid: list[Pair]) -> tuple[list[Pair], list[Pair]]:

@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Any, NamedTuple, TypeVar, cast
 
 from tumorboard.model.result import ItemInput, ScoreResult
+from tumorboard.model.trusted import trusted
 
 M = TypeVar("M", ItemInput, ScoreResult)
 
@@ -113,16 +114,9 @@ _set = object.__setattr__
 
 
 def _trusted(cls: type[M], data: dict[str, Any], fields_set: set[str]) -> M:
-    """Build a result model from values this module computed itself, without re-validating them.
-
-    Every score of every case goes through here; pydantic validation of the scores' own typed output was most of
-    their cost (bench/scores.py). ``data`` must hold every field of ``cls`` with a value of the declared type."""
-    model = _new(cls)
-    _set(model, "__dict__", data)
-    _set(model, "__pydantic_fields_set__", fields_set)
-    _set(model, "__pydantic_extra__", None)
-    _set(model, "__pydantic_private__", None)
-    return model
+    """Build a result model from values this module computed itself, without re-validating them (every score of
+    every case goes through here). ``data`` must hold every field of ``cls`` with a value of the declared type."""
+    return trusted(cls, data, fields_set)
 
 
 def _item(
