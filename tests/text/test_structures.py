@@ -50,3 +50,9 @@ def test_collapse_and_alignment(ex):
     out = ex("T6 lytic lesion without collapse. Alignment is preserved.")
     assert out["lesions.0.collapse"] == "none"
     assert out["lesions.0.alignment"] == "normal"
+
+
+def test_collapse_percentage_in_either_word_order(ex):
+    assert ex("L1 vertebral body collapse of 40% with kyphosis.")["lesions.0.collapse"] == "lt50"
+    assert ex("T8 height loss of about 60%.")["lesions.0.collapse"] == "gt50"
+    assert ex("T5: 30% collapse.")["lesions.0.collapse"] == "lt50"
