@@ -146,3 +146,16 @@ def test_validate_synthetic_report_says_synthetic(tmp_path: Path) -> None:
     assert "SYNTHETIC DATA" in (report / "report.html").read_text()
     assert json.loads((report / "summary.json").read_text())["synthetic"] is True
     assert list(iter_records(path, 100))  # streams in batches
+
+
+def test_fhir_ndjson_bundles_are_assessed(tmp_path: Path) -> None:
+    bundles = sorted((ROOT / "tests/fhir/bundles").glob("*.json"))
+    src = tmp_path / "bundles.ndjson"
+    with src.open("w") as fh:
+        for f in bundles:
+            fh.write(json.dumps(json.loads(f.read_text())) + "\n")
+    runner.run(src, tmp_path / "o.parquet", plan=False)
+    df = pl.read_parquet(tmp_path / "o.parquet")
+    assert df.height == len(bundles) >= 12
+    assert df["error"].null_count() == df.height
+    assert df.filter(pl.col("sins.max").is_not_null()).height >= 3  # the spine bundles get a SINS (or its range)
