@@ -13,19 +13,9 @@ _ORGANS = [
     (r"peritoneal|peritoneum", "peritoneum"),
     (r"brain|cerebral|intracranial", "brain"),
 ]
-_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12,
 }
 _COUNT = re.compile(
     r"(?<![>\w])(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?:\w+\s+){0,2}?nodules?\b"
@@ -68,7 +58,7 @@ def nodule_count(sentence: str) -> int | None:
     if not m:
         return None
     raw = next(g for g in m.groups() if g)
-    return _WORDS.get(raw.lower()) if not raw.isdigit() else int(raw)
+    return NUMBER_WORDS.get(raw.lower()) if not raw.isdigit() else int(raw)
 
 
 def local_recurrence(text: str, sentence: str = "") -> Facts:

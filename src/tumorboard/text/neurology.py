@@ -4,20 +4,10 @@ from __future__ import annotations
 
 import re
 
+from tumorboard.text.disease import NUMBER_WORDS
+
 Facts = list[tuple[str, object]]
-_WORDS = {
-    "one": 1,
-    "a": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-}
+_WORDS = {**NUMBER_WORDS, "a": 1}
 
 
 def frankel(text: str, sentence: str = "") -> Facts:
