@@ -373,26 +373,76 @@ def _getter(leaf: Leaf) -> Callable[[Facts, str], Any] | None:
     return None  # scores: the generic path
 
 
-def _compile_leaf(leaf: Leaf) -> Fn:
-    get = _getter(leaf)
-    test = _tester(leaf)
-    order = leaf.path.type.values if leaf.path.type.ordered else None
+def _fused(leaf: Leaf) -> Fn | None:
+    """The commonest leaves (a derived fact equal to a boolean; a two-part case field or a lesion field equal to, or
+    in, string values) as one closure each, the getter and the test inlined; same values as the generic path."""
+    if _tester(leaf) is None:
+        return None
+    ref = leaf.path
     op, value = leaf.op, leaf.value
-    one: Callable[[Facts, str | None], bool | None]
-    if get is None:
-        def one(facts: Facts, lesion: str | None) -> bool | None:
-            return _fast_leaf_at(leaf, facts, lesion)
-    elif op == "known":
-        def one(facts: Facts, lesion: str | None) -> bool | None:
-            return (get(facts, lesion) is not None) is value  # type: ignore[arg-type]
-    elif test is not None:
-        def one(facts: Facts, lesion: str | None) -> bool | None:
-            f = get(facts, lesion)  # type: ignore[arg-type]
-            return None if f is None else test(f)
-    else:
-        def one(facts: Facts, lesion: str | None) -> bool | None:
-            f = get(facts, lesion)  # type: ignore[arg-type]
-            return None if f is None else compare(op, f, value, order)
+    if op == "eq" and isinstance(value, bool) and (ref.kind == "derived" or ref.sub == "derived"):
+        name = ref.parts[0]
+        if ref.kind == "derived":
+            def derived_is(facts: Facts, lesion: str | None) -> bool | None:
+                f = facts.derived[name].value
+                return None if f is None else f is value
+            return derived_is
+
+        def lesion_derived_is(facts: Facts, lesion: str | None) -> bool | None:
+            f = facts.lesion_derived[lesion][name].value  # type: ignore[index]
+            return None if f is None else f is value
+        return lesion_derived_is
+    if ref.kind == "case" and len(ref.parts) == 2 and ref.type.kind != "any":
+        a, b = ref.parts
+        if op == "eq" and isinstance(value, bool):
+            def case_is(facts: Facts, lesion: str | None) -> bool | None:
+                f = getattr(getattr(facts.case, a), b)
+                return None if f is None else f is value
+            return case_is
+        if op == "eq" and isinstance(value, str):
+            def case_eq(facts: Facts, lesion: str | None) -> bool | None:
+                f = getattr(getattr(facts.case, a), b)
+                return None if f is None else f == value
+            return case_eq
+        if op == "in":
+            vset = frozenset(value)
+
+            def case_in(facts: Facts, lesion: str | None) -> bool | None:
+                f = getattr(getattr(facts.case, a), b)
+                return None if f is None else f in vset
+            return case_in
+        return None
+    if ref.sub == "field" and len(ref.parts) == 1 and ref.parts[0] not in OVERRIDES:
+        (a,) = ref.parts
+        if op == "eq" and isinstance(value, str):
+            def lesion_eq(facts: Facts, lesion: str | None) -> bool | None:
+                f = getattr(facts.lesions[lesion], a)  # type: ignore[index]
+                return None if f is None else f == value
+            return lesion_eq
+        if op == "in":
+            lset = frozenset(value)
+
+            def lesion_in(facts: Facts, lesion: str | None) -> bool | None:
+                f = getattr(facts.lesions[lesion], a)  # type: ignore[index]
+                return None if f is None else f in lset
+            return lesion_in
+    return None
+
+
+_ONE: dict[int, tuple[Leaf, Fn]] = {}
+
+
+def _leaf_one(leaf: Leaf) -> Fn:
+    """The leaf's closure on one lesion (for ``lesions.*`` leaves) or on the case, as ``_fast_leaf_at`` (cached)."""
+    entry = _ONE.get(id(leaf))
+    if entry is None or entry[0] is not leaf:
+        entry = (leaf, _compile_one(leaf))
+        _ONE[id(leaf)] = entry
+    return entry[1]
+
+
+def _compile_leaf(leaf: Leaf) -> Fn:
+    one = _leaf_one(leaf)
     if leaf.path.kind != "lesions":
         return one
 
@@ -407,6 +457,32 @@ def _compile_leaf(leaf: Leaf) -> Fn:
         return None if unknown else False
 
     return any_lesion
+
+
+def _compile_one(leaf: Leaf) -> Fn:
+    get = _getter(leaf)
+    test = _tester(leaf)
+    order = leaf.path.type.values if leaf.path.type.ordered else None
+    op, value = leaf.op, leaf.value
+    one: Callable[[Facts, str | None], bool | None]
+    fused = _fused(leaf)
+    if fused is not None:
+        one = fused
+    elif get is None:
+        def one(facts: Facts, lesion: str | None) -> bool | None:
+            return _fast_leaf_at(leaf, facts, lesion)
+    elif op == "known":
+        def one(facts: Facts, lesion: str | None) -> bool | None:
+            return (get(facts, lesion) is not None) is value  # type: ignore[arg-type]
+    elif test is not None:
+        def one(facts: Facts, lesion: str | None) -> bool | None:
+            f = get(facts, lesion)  # type: ignore[arg-type]
+            return None if f is None else test(f)
+    else:
+        def one(facts: Facts, lesion: str | None) -> bool | None:
+            f = get(facts, lesion)  # type: ignore[arg-type]
+            return None if f is None else compare(op, f, value, order)
+    return one
 
 
 def _compile(cond: Cond) -> Fn:
@@ -474,7 +550,7 @@ def _explain_leaf(leaf: Leaf, facts: Facts, lesion: str | None) -> Eval:
     ref = leaf.path
     if ref.sub == "score":
         return _eval_leaf_at(leaf, facts, lesion)
-    value = _fast_leaf_at(leaf, facts, lesion)  # for lesions.* leaves: this lesion only
+    value = _leaf_one(leaf)(facts, lesion)  # for lesions.* leaves: this lesion only
     if ref.kind == "case":
         return Eval(value, (Reason(fact=ref.raw, value=_get(facts.case, ref.parts), test=leaf.text),))
     if ref.kind == "derived":

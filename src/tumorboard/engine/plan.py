@@ -106,14 +106,58 @@ def fast_state(cs: CompiledStatement, facts: Facts, lesion: str | None) -> State
     return "fire"
 
 
+Row = tuple[CompiledStatement, Any, bool, bool, Outcome, Outcome]
+_TABLES: dict[int, tuple[KnowledgeBase, tuple[CompiledStatement, ...], tuple[Row, ...]]] = {}
+
+
+def _table(kb: KnowledgeBase) -> tuple[Row, ...]:
+    """Per statement of the knowledge base (cached while its statements are the same objects): the statement, its
+    compiled applies_when, whether it is lesion-scoped, ``uses_known_false``, and its shared case-level outcomes when
+    applies_when is false or unknown (outcomes are immutable)."""
+    stmts = tuple(kb.statements)
+    entry = _TABLES.get(id(kb))
+    if entry is None or entry[0] is not kb or entry[1] != stmts:
+        rows = tuple((cs, _fns(cs)[1], cs.stmt.scope == "lesion", cs.uses_known_false,
+                      Outcome(cs, None, FALSE, None), Outcome(cs, None, BLOCKED, None)) for cs in stmts)
+        if len(_TABLES) > 16:
+            _TABLES.clear()
+        entry = (kb, stmts, rows)
+        _TABLES[id(kb)] = entry
+    return entry[2]
+
+
+def _traced(cs: CompiledStatement, facts: Facts, lesion: str | None, trace: bool) -> Outcome:
+    run = evaluate if trace else explain
+    applies = run(cs.applies, facts, lesion)
+    not_when = run(cs.not_when, facts, lesion) if cs.not_when is not None and applies.value is not False else None
+    return Outcome(cs, lesion, applies, not_when)
+
+
 def evaluate_all(kb: KnowledgeBase, facts: Facts, trace: bool = True) -> list[Outcome]:
-    """Every statement for the case, lesion-scoped ones once per lesion, in knowledge-base order."""
+    """Every statement for the case, lesion-scoped ones once per lesion, in knowledge-base order (the same outcomes
+    as ``evaluate_statement`` for each)."""
     out: list[Outcome] = []
-    for cs in kb.statements:
-        if cs.stmt.scope == "lesion":
-            out.extend(evaluate_statement(cs, facts, key, trace) for key in facts.lesions)
+    append = out.append
+    lesions = tuple(facts.lesions)
+    for cs, fn, scoped, known_false, false_outcome, blocked_outcome in _table(kb):
+        skip_false = not (trace and known_false)
+        if scoped:
+            for key in lesions:
+                value = fn(facts, key)
+                if value is False and skip_false:
+                    append(Outcome(cs, key, FALSE, None))
+                elif value is None and not trace:
+                    append(Outcome(cs, key, BLOCKED, None))
+                else:
+                    append(_traced(cs, facts, key, trace))
+            continue
+        value = fn(facts, None)
+        if value is False and skip_false:
+            append(false_outcome)
+        elif value is None and not trace:
+            append(blocked_outcome)
         else:
-            out.append(evaluate_statement(cs, facts, None, trace))
+            append(_traced(cs, facts, None, trace))
     return out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -186,6 +187,7 @@ EVIDENCE_TIERS: dict[str, dict[str, int]] = {
 UNRANKED_EVIDENCE = 6
 
 
+@lru_cache(maxsize=1024, typed=True)  # pure; called for every option ranked
 def evidence_tier(scheme: str, level: str) -> int | None:
     """The evidence level on the common scale, or None when the scheme or level is not recognised."""
     s = scheme.strip().lower().replace(" ", "_")
