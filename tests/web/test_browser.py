@@ -55,15 +55,42 @@ def test_demo_case_from_form_then_print(page: object, server: str) -> None:
     shot(pg, "assessment-report.png")
     pg.emulate_media(media="print")  # type: ignore[attr-defined]
     assert not pg.locator("header.site").is_visible()  # type: ignore[attr-defined]
-    shot(pg, "assessment-print.png")
-    pdf = pg.pdf(format="A4")  # type: ignore[attr-defined]
-    assert pdf.startswith(b"%PDF")
+
+
+def test_demo_report_prints_on_at_most_two_a4_pages(page: object, server: str) -> None:
+    """Issue 7: the print stylesheet makes a one-to-two-page report of the demo case that keeps what a clinician
+    needs on paper (review status, bottom line, scores, ranked options, avoid, missing inputs, references)."""
     import io
 
     from pypdf import PdfReader
 
-    print(f"printed report: {len(PdfReader(io.BytesIO(pdf)).pages)} A4 pages")
+    pg = page
+    pg.goto(server + "/assess?example=sacrum-sts")  # type: ignore[attr-defined]
+    pg.get_by_label("Status").select_option("progressive")  # type: ignore[attr-defined]
+    pg.get_by_role("button", name="Assess", exact=True).click()  # type: ignore[attr-defined]
+    pg.wait_for_url("**/assessments/*")  # type: ignore[attr-defined]
+    for sel in (".print-only", "table.print-scores", "table.print-options"):  # screen unchanged: print-only is hidden
+        assert not pg.locator(sel).first.is_visible(), sel  # type: ignore[attr-defined]
+    assert pg.locator(".card.option").first.is_visible()  # type: ignore[attr-defined]
+    pg.emulate_media(media="print")  # type: ignore[attr-defined]
+    for sel in ("header.site", ".actions", ".card.option", ".card.score", "ol.refs", "form"):
+        loc = pg.locator(sel)  # type: ignore[attr-defined]
+        assert loc.count() == 0 or not loc.first.is_visible(), f"{sel} shows in print"
+    for sel in ("h1", "[role=note]", ".bottom-line", "table.print-scores", "table.print-options", ".print-missing",
+                ".print-refs", ".disclaimer"):
+        assert pg.locator(sel).first.is_visible(), f"{sel} is missing from print"  # type: ignore[attr-defined]
+    printed = pg.locator("main").inner_text()  # type: ignore[attr-defined]
+    assert "pending clinical review" in printed and "Bottom line:" in printed and "SINS" in printed
+    assert "Avoid en bloc sacrectomy" in printed and "lesions.sacrum.pain_character" in printed
+    assert "group(s) of values change the plan" not in printed  # missing inputs: field names only
+    pg.set_viewport_size({"width": 720, "height": 1018})  # type: ignore[attr-defined]  # A4 text width at 96 dpi
+    shot(pg, "assessment-print.png", full_page=True)
+    pdf = pg.pdf(format="A4")  # type: ignore[attr-defined]
+    assert pdf.startswith(b"%PDF")
     (SHOTS / "assessment-print.pdf").write_bytes(pdf)
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    print(f"printed report: {pages} A4 pages")
+    assert pages <= 2, f"the demo report prints to {pages} A4 pages; the print stylesheet promises one or two"
 
 
 def test_demo_case_from_pasted_note(page: object, server: str) -> None:
