@@ -498,6 +498,19 @@ def _compile(cond: Cond) -> Fn:
         return negate
     fns = tuple(compiled(c) for c in cond.items)
     decisive = not isinstance(cond, All)
+    if len(fns) == 2:  # the commonest shape, unrolled
+        first, second = fns
+
+        def combine2(facts: Facts, lesion: str | None) -> bool | None:
+            v = first(facts, lesion)
+            if v is decisive:
+                return decisive
+            w = second(facts, lesion)
+            if w is decisive:
+                return decisive
+            return None if v is None or w is None else not decisive
+
+        return combine2
 
     def combine(facts: Facts, lesion: str | None) -> bool | None:
         unknown = False
