@@ -291,8 +291,10 @@ def _clinician(result: Result) -> list[Block]:
     top = plan.options[0] if plan.options else None
     if top is not None:
         where = f" for lesion {top.lesion}" if top.lesion else ""
-        bottom = (f"**Bottom line:** {_modality(top) or top.title}{where} ({top.strength.replace('_', ' ')}). "
-                  f"{_first_sentences(top.recommendation)} {_cite(top.references, numbers)}")
+        lead = _modality(top) or top.title
+        first = _first_sentences(top.recommendation)
+        bottom = (f"**Bottom line:** {lead[:1].upper() + lead[1:]}{where} ({top.strength.replace('_', ' ')}). "
+                  f"{first[:1].upper() + first[1:]} {_cite(top.references, numbers)}")
     else:
         bottom = "**Bottom line:** no knowledge-base recommendation applies to the facts recorded; see missing inputs."
     blocks.append(Block("para", bottom.rstrip()))
