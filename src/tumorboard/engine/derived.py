@@ -373,14 +373,20 @@ def periacetabular(case: Case, lesion: Lesion, key: str) -> Derived:
     return r.done(None if s is None or region is None else False, f"region {region}, structures {s}")
 
 
-def posterior_wall_disrupted(case: Case, lesion: Lesion, key: str) -> Derived:
-    """Structures include posterior_wall or sacral_canal_posterior_wall (CIRSE 2017 vertebral augmentation)."""
+def _structures_include(lesion: Lesion, key: str, names: tuple[str, ...], absent: str) -> Derived:
+    """True when the lesion's structures include any of ``names``; unknown when structures are not recorded."""
     r = _Reader()
     s = _structures(r, lesion, key)
     if s is None:
         return r.done(None, "structures not recorded")
-    hit = [x for x in s if x in ("posterior_wall", "sacral_canal_posterior_wall")]
-    return r.done(bool(hit), ", ".join(hit) or "posterior wall not involved")
+    hit = [x for x in s if x in names]
+    return r.done(bool(hit), ", ".join(hit) or absent)
+
+
+def posterior_wall_disrupted(case: Case, lesion: Lesion, key: str) -> Derived:
+    """Structures include posterior_wall or sacral_canal_posterior_wall (CIRSE 2017 vertebral augmentation)."""
+    return _structures_include(lesion, key, ("posterior_wall", "sacral_canal_posterior_wall"),
+                               "posterior wall not involved")
 
 
 def epidural_disease(case: Case, lesion: Lesion, key: str) -> Derived:
@@ -398,12 +404,7 @@ def epidural_disease(case: Case, lesion: Lesion, key: str) -> Derived:
 
 def neural_foramina_involved(case: Case, lesion: Lesion, key: str) -> Derived:
     """Structures include neuroforamina or nerve_root."""
-    r = _Reader()
-    s = _structures(r, lesion, key)
-    if s is None:
-        return r.done(None, "structures not recorded")
-    hit = [x for x in s if x in ("neuroforamina", "nerve_root")]
-    return r.done(bool(hit), ", ".join(hit) or "foramina not involved")
+    return _structures_include(lesion, key, ("neuroforamina", "nerve_root"), "foramina not involved")
 
 
 def sacral_nerve_roots_at_risk(case: Case, lesion: Lesion, key: str) -> Derived:
