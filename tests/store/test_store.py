@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from tumorboard.store import Store
+from tumorboard.store import AssessmentWrite, Document, Store, StoreUnavailable
 from tumorboard.store.audit import GENESIS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -207,3 +207,89 @@ def test_head_revision_constant_matches_migrations() -> None:
     cfg = Config()
     cfg.set_main_option("script_location", str(ROOT / "src/tumorboard/store/migrations"))
     assert ScriptDirectory.from_config(cfg).get_current_head() == HEAD_REVISION
+
+
+def _write(i: int) -> AssessmentWrite:
+    return AssessmentWrite(case=Document.of({"format": "tumorboard.case/v1", "id": f"g{i}"}),
+                           result=Document.of({"case_id": f"g{i}"}), kb_version="v1", kb_hash="h1",
+                           engine_version="0.1.0", request_id=f"g{i}")
+
+
+def test_group_commit_batches_and_chains_in_order(store: Store) -> None:
+    """Concurrent submissions share commits; each gets its own row and event; the chain and the head verify, and
+    other writers (API keys) interleave with the batches on the same chain."""
+    _save(store, 2)
+    queued = threading.Event()
+    original = store._write_assessments
+
+    def held(items: list[AssessmentWrite]) -> None:
+        queued.wait(10)  # the first commit waits until the other 39 are queued (as a slow fsync would)
+        original(items)
+
+    store._write_assessments = held  # type: ignore[method-assign]
+    futures = [store.submit_assessment(_write(i)) for i in range(40)]
+    queued.set()
+    ids = [f.result(timeout=30) for f in futures]
+    store.add_api_key("ehr")
+    more = [store.submit_assessment(_write(100 + i)) for i in range(5)]
+    ids += [f.result(timeout=30) for f in more]
+    assert len(set(ids)) == 45 and store.count("assessments") == 47
+    assert store.writer.stats.batches < 45 and store.writer.stats.largest > 1  # commits were shared
+    report = store.verify_audit()
+    assert report.ok and report.checked == 48, report.describe()
+    events = store.audit_events(limit=100)
+    assert [e["request_id"] for e in events[2:42]] == [f"g{i}" for i in range(40)]  # arrival order
+    assert [e["subject"] for e in events[2:42]] == ids[:40]
+
+
+def test_group_commit_failure_fails_every_caller(store: Store) -> None:
+    """A batch that cannot commit stores nothing and every caller in it gets StoreUnavailable; the next works."""
+    _save(store)
+    original = store._write_assessments
+    calls: list[int] = []
+
+    def failing(items: list[AssessmentWrite]) -> None:
+        calls.append(len(items))
+        from sqlalchemy import insert
+
+        from tumorboard.store.models import Assessment
+
+        with store.engine.begin() as conn:
+            conn.execute(insert(Assessment), [item.row() for item in items])
+            raise RuntimeError("commit refused")
+
+    store._write_assessments = failing  # type: ignore[method-assign]
+    futures = [store.submit_assessment(_write(i)) for i in range(10)]
+    for f in futures:
+        with pytest.raises(StoreUnavailable, match="not stored"):
+            f.result(timeout=30)
+    assert sum(calls) == 10 and store.writer.stats.failed_batches >= 1
+    assert store.count("assessments") == 1 and store.verify_audit().ok
+    store._write_assessments = original  # type: ignore[method-assign]
+    assert store.submit_assessment(_write(99)).result(timeout=30)
+    assert store.count("assessments") == 2 and store.verify_audit().checked == 2
+
+
+def test_closed_store_refuses_writes(store_url: str) -> None:
+    s = Store(store_url)
+    (aid,) = _save(s)
+    s.close()
+    with pytest.raises(StoreUnavailable):
+        s.submit_assessment(_write(1))
+    s2 = Store(store_url)
+    assert s2.get_assessment(aid) is not None and s2.verify_audit().ok
+    s2.close()
+
+
+def test_two_stores_on_one_database_keep_one_chain(store_url: str) -> None:
+    """Two writers (as two server processes would) on the same database: appends serialise on the chain head."""
+    a, b = Store(store_url), Store(store_url)
+    futures = []
+    for i in range(30):
+        futures.append((a if i % 2 else b).submit_assessment(_write(i)))
+    assert len({f.result(timeout=60) for f in futures}) == 30
+    _save(a, 3)
+    report = a.verify_audit()
+    assert report.ok and report.checked == 33, report.describe()
+    a.close()
+    b.close()

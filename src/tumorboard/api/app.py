@@ -20,7 +20,7 @@ from tumorboard.api.middleware import RequestContext
 from tumorboard.api.problems import ERRORS, MEDIA_TYPE, ProblemError, from_error, problem_response
 from tumorboard.api.security import KeyCheck
 from tumorboard.api.services import Services
-from tumorboard.store import Store
+from tumorboard.store import Store, StoreUnavailable
 
 log = logging.getLogger("tumorboard.api")
 MAX_BODY = int(os.environ.get("TUMORBOARD_MAX_BODY_BYTES", str(2 * 1024 * 1024)))
@@ -73,6 +73,12 @@ def create_app(store: Store | None = None, *, services: Services | None = None, 
     @app.exception_handler(ProblemError)
     async def _problem(request: Request, exc: ProblemError) -> JSONResponse:
         return from_error(request, exc)
+
+    @app.exception_handler(StoreUnavailable)
+    async def _not_stored(request: Request, exc: StoreUnavailable) -> JSONResponse:
+        return problem_response(request, 503, "not-stored", "Not stored",
+                                "the write could not be committed, so nothing of this request was kept; try again",
+                                headers={"Retry-After": "1"})
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

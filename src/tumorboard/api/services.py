@@ -21,6 +21,7 @@ import hashlib
 import importlib
 import importlib.util
 import inspect
+import json
 import logging
 import os
 import threading
@@ -35,7 +36,7 @@ from tumorboard import __version__
 from tumorboard.model.case import Case
 from tumorboard.model.parse import CaseError, FieldError, parse_case_data
 from tumorboard.model.result import Result
-from tumorboard.store import Store
+from tumorboard.store import AssessmentWrite, Document, Store
 
 log = logging.getLogger("tumorboard.api")
 
@@ -258,6 +259,42 @@ QA_MISSING = "Ask is not installed yet (tumorboard.qa); assess a structured case
 
 
 # -- the services ------------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Shared:
+    """A computed result shared by identical requests: the result, its stored form and its response form."""
+
+    result: Result
+    data: dict[str, Any]
+    stored: Document  # canonical JSON text and hash, as the store keeps it
+    rendered: bytes  # the JSON bytes that responses embed (as Starlette's JSONResponse renders them)
+
+    @classmethod
+    def of(cls, result: Result) -> Shared:
+        data = result.model_dump(mode="json", exclude_none=True)
+        return cls(result, data, Document.of(data), render_json(data))
+
+
+def render_json(data: Any) -> bytes:
+    """JSON exactly as Starlette's JSONResponse renders it."""
+    return json.dumps(data, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A validated case and its result, ready to store: everything but the id."""
+
+    case: Case
+    case_doc: Document
+    shared: Shared
+    extraction: dict[str, Any] | None = None
+
+    def write(self, services: Services, *, source: str, actor: str, request_id: str) -> AssessmentWrite:
+        kb = services.kb
+        return AssessmentWrite(case=self.case_doc, result=self.shared.stored, kb_version=kb.version, kb_hash=kb.hash,
+                               engine_version=services.engine_version(), source=source, actor=actor,
+                               request_id=request_id)
+
+
 @dataclass
 class AssessOutcome:
     id: str
@@ -293,7 +330,7 @@ class Services:
         self.store = store
         self._kb = kb
         self._kb_lock = threading.Lock()
-        self._cache: OrderedDict[str, tuple[Case, Result, dict[str, Any]]] = OrderedDict()
+        self._cache: OrderedDict[str, Shared] = OrderedDict()
         self._cache_lock = threading.Lock()
         self.text = Background("text", _load_text) if module_available("tumorboard.text") else None
         self.qa = Background("ask", _load_qa) if module_available("tumorboard.qa") else None
@@ -351,46 +388,57 @@ class Services:
     def assess_data(self, data: Any, *, source: str = "case", actor: str = "", request_id: str = "",
                     extraction: dict[str, Any] | None = None, store: bool = True) -> AssessOutcome:
         """Validate, assess and (by default) store with its audit event; CaseError for an invalid case."""
-        kb = self.kb
-        key = ""
-        cached = None
-        if extraction is None:
-            # The engine is deterministic: the same case, knowledge base and engine give the same result. Every
-            # request is still stored and audited; only the computation is shared.
-            from tumorboard.store.audit import canonical, sha256
+        prepared = self.prepare(data, extraction=extraction)
+        assessment_id = ""
+        if store:
+            write = prepared.write(self, source=source, actor=actor, request_id=request_id)
+            assessment_id = self.store.submit_assessment(write).result()  # returns once committed
+        return AssessOutcome(assessment_id, prepared.shared.result, prepared.case, extraction, prepared.shared.data)
 
-            try:
-                key = sha256(canonical(data)) + kb.hash + self.engine_version()
-            except (TypeError, ValueError):
-                key = ""
-            cached = self._cache_get(key) if key else None
-        if cached is not None:
-            case, result, result_data = cached
-        else:
-            parsed = parse_case_data(data)
-            case = parsed.case
+    def prepare(self, data: Any, *, extraction: dict[str, Any] | None = None) -> Prepared:
+        """Validate the case (every request) and compute its result, or share the result computed for an identical
+        case (same document, knowledge base and engine: the engine is deterministic)."""
+        prepared = self._prepare(data, extraction=extraction, cached_only=False)
+        assert prepared is not None
+        return prepared
+
+    def prepare_cached(self, data: Any) -> Prepared | None:
+        """``prepare`` when the result is already computed and the knowledge base loaded, else None (without running
+        the engine or loading anything): cheap enough for the event loop."""
+        return self._prepare(data, extraction=None, cached_only=True)
+
+    def _prepare(self, data: Any, *, extraction: dict[str, Any] | None, cached_only: bool) -> Prepared | None:
+        if cached_only and self.kb_if_loaded() is None:
+            return None
+        kb = self.kb
+        try:
+            case_doc = Document.of(data)
+        except (TypeError, ValueError):
+            case_doc = None
+        key = case_doc.sha256 + kb.hash + self.engine_version() if case_doc is not None and extraction is None else ""
+        shared = self._cache_get(key) if key else None
+        if shared is None and cached_only:
+            return None
+        parsed = parse_case_data(data)  # validation is never skipped, shared result or not
+        if shared is None:
             result = self.run_engine(parsed.case, [c.describe() for c in parsed.conversions])
             if extraction and not result.inputs_from_text:
                 result.inputs_from_text = list(extraction.get("facts") or [])
-            result_data = result.model_dump(mode="json", exclude_none=True)
+            shared = Shared.of(result)
             if key:
-                self._cache_put(key, (case, result, result_data))
-        assessment_id = ""
-        if store:
-            assessment_id = self.store.save_assessment(
-                case=data, result=result_data, kb_version=kb.version, kb_hash=kb.hash,
-                engine_version=self.engine_version(), source=source, actor=actor, request_id=request_id,
-            )
-        return AssessOutcome(assessment_id, result, case, extraction, result_data)
+                self._cache_put(key, shared)
+        if case_doc is None:
+            case_doc = Document.of(data)  # raises as the store would have
+        return Prepared(parsed.case, case_doc, shared, extraction)
 
-    def _cache_get(self, key: str) -> tuple[Case, Result, dict[str, Any]] | None:
+    def _cache_get(self, key: str) -> Shared | None:
         with self._cache_lock:
             hit = self._cache.get(key)
             if hit is not None:
                 self._cache.move_to_end(key)
             return hit
 
-    def _cache_put(self, key: str, value: tuple[Case, Result, dict[str, Any]]) -> None:
+    def _cache_put(self, key: str, value: Shared) -> None:
         with self._cache_lock:
             self._cache[key] = value
             while len(self._cache) > self.CACHE_SIZE:

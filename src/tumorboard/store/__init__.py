@@ -3,6 +3,17 @@ append-only, hash-chained audit trail. SQLite in the user data directory by defa
 ``TUMORBOARD_DATABASE_URL`` is set."""
 
 from tumorboard.store.audit import ChainReport
-from tumorboard.store.db import ENV_URL, Store, StoredAssessment, Turn, default_url, redact
+from tumorboard.store.db import (
+    ENV_URL,
+    AssessmentWrite,
+    Document,
+    Store,
+    StoredAssessment,
+    StoreUnavailable,
+    Turn,
+    default_url,
+    redact,
+)
 
-__all__ = ["ENV_URL", "ChainReport", "Store", "StoredAssessment", "Turn", "default_url", "redact"]
+__all__ = ["ENV_URL", "AssessmentWrite", "ChainReport", "Document", "Store", "StoreUnavailable", "StoredAssessment",
+           "Turn", "default_url", "redact"]

@@ -2,26 +2,36 @@
 
 Every write that a request makes happens in one transaction together with its audit event, and is committed before
 the request returns: a request that returned 200 has its row.
+
+Assessments go through a group commit (``GroupWriter``): one writer thread per store takes every assessment that is
+waiting, writes them and their audit events (chained in arrival order) in ONE transaction, commits (one fsync), and
+only then resolves each caller. A caller returns once its own row is committed; if the batch fails, every caller in
+it gets ``StoreUnavailable`` and nothing of the batch is stored.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import queue
 import threading
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, select, update
+from sqlalchemy import Engine, create_engine, event, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from tumorboard.store import audit, keys
 from tumorboard.store.models import Answer, ApiKey, Assessment, AuditEvent, AuditHead, Conversation, Question
+
+log = logging.getLogger("tumorboard.store")
 
 ENV_URL = "TUMORBOARD_DATABASE_URL"
 HEAD_REVISION = "0001"  # the newest file in migrations/versions (a test checks this)
@@ -61,6 +71,137 @@ def redact(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+class StoreUnavailable(Exception):
+    """A write was not committed (the database refused it or could not be reached); nothing of it is stored."""
+
+
+@dataclass(frozen=True)
+class Document:
+    """A document as stored: its canonical JSON text and that text's SHA-256 (computed once, reusable)."""
+
+    text: str
+    sha256: str
+
+    @classmethod
+    def of(cls, data: Any) -> Document:
+        text = audit.canonical(data)
+        return cls(text, audit.sha256(text))
+
+
+@dataclass
+class AssessmentWrite:
+    """One assessment and its audit event, ready to be written (everything computed before the writer sees it)."""
+
+    case: Document
+    result: Document
+    kb_version: str
+    kb_hash: str
+    engine_version: str
+    source: str = "case"
+    actor: str = ""
+    request_id: str = ""
+    id: str = field(default_factory=lambda: new_id())
+    created_at: str = field(default_factory=lambda: now())
+
+    def row(self) -> dict[str, Any]:
+        return {"id": self.id, "created_at": self.created_at, "case_json": self.case.text,
+                "result_json": self.result.text, "case_sha256": self.case.sha256, "result_sha256": self.result.sha256,
+                "kb_version": self.kb_version, "kb_hash": self.kb_hash, "engine_version": self.engine_version,
+                "source": self.source, "actor": self.actor}
+
+    def details(self) -> dict[str, Any]:
+        return {"case_sha256": self.case.sha256, "result_sha256": self.result.sha256, "kb_version": self.kb_version,
+                "kb_hash": self.kb_hash, "engine_version": self.engine_version, "source": self.source}
+
+
+@dataclass
+class WriterStats:
+    batches: int = 0
+    items: int = 0
+    largest: int = 0
+    failed_batches: int = 0
+
+
+class GroupWriter:
+    """Group commit: one thread writes every waiting assessment in one transaction, then resolves each caller.
+
+    Batches form by themselves: while one commit waits for its fsync, new requests queue up and go together in the
+    next one. Nothing is acknowledged before its commit returns; a failed batch fails every caller in it."""
+
+    MAX_BATCH = 512
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._queue: queue.SimpleQueue[tuple[AssessmentWrite, Future[str]] | None] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._closed = False
+        self.stats = WriterStats()
+
+    def submit(self, item: AssessmentWrite) -> Future[str]:
+        """Queue one write; the future resolves to the assessment id once committed (StoreUnavailable if not)."""
+        fut: Future[str] = Future()
+        with self._lock:
+            if self._closed:
+                raise StoreUnavailable("the store is closed")
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="store-writer", daemon=True)
+                self._thread.start()
+            self._queue.put((item, fut))
+        return fut
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Write what is queued, then stop the thread."""
+        with self._lock:
+            self._closed = True
+            thread = self._thread
+            if thread is not None:
+                self._queue.put(None)
+        if thread is not None:
+            thread.join(timeout)
+
+    def _run(self) -> None:
+        stop = False
+        while not stop:
+            first = self._queue.get()
+            if first is None:
+                break
+            batch = [first]
+            while len(batch) < self.MAX_BATCH:
+                try:
+                    nxt = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if nxt is None:
+                    stop = True
+                    break
+                batch.append(nxt)
+            # a caller that gave up before its write started (its request was cancelled) is not written
+            live = [(item, fut) for item, fut in batch if fut.set_running_or_notify_cancel()]
+            if live:
+                self._commit(live)
+
+    def _commit(self, batch: list[tuple[AssessmentWrite, Future[str]]]) -> None:
+        try:
+            self._store._write_assessments([item for item, _ in batch])
+        except BaseException as exc:
+            self.stats.failed_batches += 1
+            log.error("batch commit failed", extra={"event": "store.error", "error": type(exc).__name__,
+                                                    "writes": len(batch)})
+            for _, fut in batch:
+                err = StoreUnavailable(f"the assessment was not stored ({type(exc).__name__})")
+                err.__cause__ = exc
+                fut.set_exception(err)
+            if not isinstance(exc, Exception):
+                raise
+            return
+        self.stats.batches += 1
+        self.stats.items += len(batch)
+        self.stats.largest = max(self.stats.largest, len(batch))
+        for item, fut in batch:
+            fut.set_result(item.id)
+
+
 @dataclass(frozen=True)
 class StoredAssessment:
     id: str
@@ -93,6 +234,7 @@ class Store:
         self._session = sessionmaker(self.engine, expire_on_commit=False)
         # SQLite has one writer at a time; serialising writers in-process avoids busy-waiting on the file lock.
         self._write_lock: threading.Lock | None = threading.Lock() if self.dialect == "sqlite" else None
+        self.writer = GroupWriter(self)
         if migrate:
             self.migrate()
 
@@ -122,6 +264,7 @@ class Store:
             command.upgrade(cfg, "head")
 
     def close(self) -> None:
+        self.writer.close()
         self.engine.dispose()
 
     @contextmanager
@@ -220,20 +363,40 @@ class Store:
         self, *, case: dict[str, Any], result: dict[str, Any], kb_version: str, kb_hash: str, engine_version: str,
         source: str = "case", actor: str = "", request_id: str = "",
     ) -> str:
-        """Store an assessment and its audit event in one transaction; returns its id once committed."""
-        case_text, result_text = audit.canonical(case), audit.canonical(result)
-        row = Assessment(
-            id=new_id(), created_at=now(), case_json=case_text, result_json=result_text,
-            case_sha256=audit.sha256(case_text), result_sha256=audit.sha256(result_text),
-            kb_version=kb_version, kb_hash=kb_hash, engine_version=engine_version, source=source, actor=actor,
-        )
-        with self._write() as session:
-            session.add(row)
-            self._append(session, kind="assessment.created", actor=actor, subject=row.id, request_id=request_id,
-                         details={"case_sha256": row.case_sha256, "result_sha256": row.result_sha256,
-                                  "kb_version": kb_version, "kb_hash": kb_hash, "engine_version": engine_version,
-                                  "source": source})
-        return row.id
+        """Store an assessment and its audit event (group commit); returns its id once committed."""
+        return self.submit_assessment(AssessmentWrite(
+            case=Document.of(case), result=Document.of(result), kb_version=kb_version, kb_hash=kb_hash,
+            engine_version=engine_version, source=source, actor=actor, request_id=request_id,
+        )).result()
+
+    def submit_assessment(self, item: AssessmentWrite) -> Future[str]:
+        """Queue an assessment for the next group commit; the future gives its id once committed (wait for it
+        before answering). ``asyncio.wrap_future`` awaits it without a thread."""
+        return self.writer.submit(item)
+
+    def _write_assessments(self, items: list[AssessmentWrite]) -> None:
+        """One transaction: the rows, then their audit events chained in order after the head, then the head."""
+        lock = self._write_lock or nullcontext()
+        with lock, self.engine.begin() as conn:
+            # updating the head first takes the chain's lock (SQLite: the write lock; PostgreSQL: the row lock)
+            conn.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq))
+            head = conn.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).one()
+            seq, prev = int(head.seq), str(head.hash)
+            events = []
+            for item in items:
+                seq += 1
+                at = now()
+                details = audit.canonical(item.details())
+                digest = audit.event_hash(seq=seq, at=at, kind="assessment.created", actor=item.actor,
+                                          subject=item.id, request_id=item.request_id, details=details,
+                                          prev_hash=prev)
+                events.append({"seq": seq, "at": at, "kind": "assessment.created", "actor": item.actor,
+                               "subject": item.id, "request_id": item.request_id, "details": details,
+                               "prev_hash": prev, "hash": digest})
+                prev = digest
+            conn.execute(insert(Assessment), [item.row() for item in items])
+            conn.execute(insert(AuditEvent), events)
+            conn.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=prev))
 
     def get_assessment(self, assessment_id: str) -> StoredAssessment | None:
         import json
