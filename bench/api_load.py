@@ -1,7 +1,8 @@
 """Load benchmark of the HTTP API with wrk on 127.0.0.1 (issue 7).
 
 1. Start ``tumorboard serve`` on a fresh SQLite store; time /healthz and /readyz from process start.
-2. Sustained: POST /v1/assess with the demo case at about 200 requests/s (wrk with a per-connection delay) for a
+2. Sustained: POST /v1/assess with the demo case at 200 requests/s on a fixed schedule (open loop: wrk's delay()
+   aims each request at its due time, so slow responses do not lower the offered rate) over 16 connections, for a
    bounded duration; latency percentiles from wrk; then every 2xx must have its assessment row and audit event
    committed, and the audit chain must verify.
 3. Peak: POST /v1/assess closed-loop, and a trivial FastAPI endpoint (a bare app, one uvicorn worker) in the same run.
@@ -69,8 +70,30 @@ def wrk(url: str, script: Path, seconds: int, connections: int, threads: int = 2
     return res
 
 
-def lua(body_file: Path, delay_ms: float | None, unique: bool = False) -> str:
-    delay = f"function delay() return {delay_ms:.1f} end" if delay_ms else ""
+def lua(body_file: Path, rate_per_thread: float | None, unique: bool = False) -> str:
+    """A wrk script. With ``rate_per_thread``: an open-loop schedule, request k of a thread is due at start + k/rate
+    (wrk's delay() computed from the monotonic clock through LuaJIT's FFI), so the offered load does not drop when
+    responses slow down (as a fixed think time per connection would); a late thread catches up at once."""
+    schedule = textwrap.dedent(f"""
+        local ffi = require("ffi")
+        ffi.cdef[[ typedef struct {{ long tv_sec; long tv_nsec; }} tb_timespec;
+                   int clock_gettime(int clk, tb_timespec *tp); ]]
+        local ts = ffi.new("tb_timespec")
+        local function now_ms()
+          ffi.C.clock_gettime(1, ts)
+          return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6
+        end
+        local period = {1000.0 / rate_per_thread if rate_per_thread else 0.0:.4f}
+        local due = nil
+        function delay()
+          local t = now_ms()
+          if due == nil then due = t end
+          local wait = due - t
+          due = due + period
+          if wait < 0 then return 0 end
+          return wait
+        end
+    """) if rate_per_thread else ""
     # unique: every request a different case id, so that the engine computes every request (no shared result)
     uniq = textwrap.dedent("""
         math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))
@@ -82,8 +105,7 @@ def lua(body_file: Path, delay_ms: float | None, unique: bool = False) -> str:
     return textwrap.dedent(f"""
         local f = io.open("{body_file}", "rb"); body = f:read("*a"); f:close()
         wrk.method = "POST"; wrk.body = body; wrk.headers["Content-Type"] = "application/json"
-        {delay}
-    """) + uniq
+    """) + schedule + uniq
 
 
 TRIVIAL = textwrap.dedent("""
@@ -122,7 +144,13 @@ def main() -> None:
     trivial = subprocess.Popen([PY, "-m", "uvicorn", "trivial_app:app", "--port", str(trivial_port),
                                 "--log-level", "warning", "--no-access-log"], cwd=tmp, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
-    summary: dict[str, object] = {}
+    import importlib.util
+
+    summary: dict[str, object] = {
+        "started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "load_at_start": round(os.getloadavg()[0], 2),
+        "event_loop": "uvloop" if importlib.util.find_spec("uvloop") else "asyncio",
+        "http": "httptools" if importlib.util.find_spec("httptools") else "h11",
+    }
     try:
         base = f"http://127.0.0.1:{port}"
         wait(base + "/healthz")
@@ -139,10 +167,11 @@ def main() -> None:
 
         store = Store(f"sqlite:///{db}")
         before = store.count("assessments")
-        # sustained: c connections, each waiting `delay` between requests, aims at --rate requests/s
-        connections = 8
+        # sustained: --rate requests/s on a fixed schedule (2 wrk threads, each rate/2), 16 connections
+        connections = 16
         paced = tmp / "paced.lua"
-        paced.write_text(lua(body, max(0.0, connections * 1000.0 / args.rate - 3.0)))
+        paced.write_text(lua(body, args.rate / 2))
+        summary["load_before_sustained"] = round(os.getloadavg()[0], 2)
         sustained = wrk(url, paced, args.sustained_seconds, connections)
         time.sleep(0.5)
         rows = store.count("assessments") - before
@@ -150,6 +179,7 @@ def main() -> None:
         ok_2xx = sustained["requests"] - sustained["non_2xx"]
         summary["sustained"] = {**sustained, "rows_committed": rows, "every_2xx_committed": rows >= ok_2xx,
                                 "audit_chain": report.describe()}
+        summary["load_before_peak"] = round(os.getloadavg()[0], 2)
         peak_assess = wrk(url, warm, args.peak_seconds, 16)
         unique = tmp / "unique.lua"
         unique.write_text(lua(body, None, unique=True))
@@ -173,9 +203,13 @@ def main() -> None:
     assert isinstance(s, dict)
     pa, pu, pt = summary["peak_assess"], summary["peak_assess_unique_cases"], summary["peak_trivial"]
     assert isinstance(pa, dict) and isinstance(pu, dict) and isinstance(pt, dict)
+    print(f"\n{summary['started']}, load average {summary['load_at_start']} at start, "
+          f"{summary['load_before_sustained']} before the sustained run, {summary['load_before_peak']} before the "
+          "peaks; "
+          f"uvicorn with {summary['event_loop']} and {summary['http']}, one worker, SQLite synchronous=FULL")
     rows = [
         ("`tumorboard serve`: /healthz, /readyz answered after", f"{summary['healthz_s']} s, {summary['readyz_s']} s"),
-        (f"sustained `POST /v1/assess` (demo case), {args.sustained_seconds} s, aimed at {args.rate} req/s",
+        (f"sustained `POST /v1/assess` (demo case), {args.sustained_seconds} s, {args.rate} req/s on a fixed schedule",
          f"{s['rps']:.0f} req/s; p50 {s.get('p50_ms')} ms, p90 {s.get('p90_ms')} ms, p99 {s.get('p99_ms')} ms; "
          f"non-2xx {s['non_2xx']:.0f}"),
         ("rows committed / 2xx responses",

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
+import secrets
 import time
-import uuid
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -14,6 +15,13 @@ from tumorboard.api.problems import MEDIA_TYPE, PROBLEM_TYPE
 
 log = logging.getLogger("tumorboard.api.access")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._\-]{1,64}$")
+_PREFIX = secrets.token_hex(8)  # per process; request ids are this and a counter (uuid4 per request costs more)
+_COUNTER = itertools.count(1)
+
+
+def new_request_id() -> str:
+    """32 hex characters, unique per process start and request (not secret: ids only correlate logs)."""
+    return f"{_PREFIX}{next(_COUNTER):016x}"
 
 
 class BodyTooLarge(Exception):
@@ -38,7 +46,7 @@ class RequestContext:
             return
         headers = dict(scope.get("headers") or [])
         given = headers.get(b"x-request-id", b"").decode("latin-1")
-        request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
+        request_id = given if given and REQUEST_ID.match(given) else new_request_id()
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
         status = {"code": 0}

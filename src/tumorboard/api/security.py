@@ -8,6 +8,7 @@ import time
 
 from fastapi import Request, Security
 from fastapi.security import APIKeyHeader
+from starlette.concurrency import run_in_threadpool
 
 from tumorboard.api.problems import ProblemError
 from tumorboard.store import Store
@@ -49,6 +50,21 @@ class KeyCheck:
             self._keys[key] = (now + self.ttl, name)
         return name
 
+    def cached_actor(self, key: str | None) -> str | bool | None:
+        """``actor(key)`` from the cache alone, or False when it would need the store (no I/O: safe in the loop)."""
+        now = time.monotonic()
+        expires, any_keys = self._any
+        if now >= expires:
+            return False
+        if not any_keys:
+            return "open"
+        if not key:
+            return None
+        hit = self._keys.get(key)
+        if hit is None or now >= hit[0]:
+            return False
+        return None if hit[1] is None else "key:" + key.split("_")[1]
+
     def actor(self, key: str | None) -> str | None:
         """``open`` when no key exists, ``key:<id>`` for a valid key, None when a key is needed and not valid."""
         if not self.any_keys():
@@ -61,9 +77,14 @@ class KeyCheck:
         return "key:" + key.split("_")[1]
 
 
-def require_key(request: Request, key: str | None = Security(api_key_header)) -> str:
+async def require_key(request: Request, key: str | None = Security(api_key_header)) -> str:
+    """An async dependency (FastAPI would run a plain function in a worker thread): the cached answer when there is
+    one, the store in a worker thread otherwise (at most once per key per ``ttl``)."""
     check: KeyCheck = request.app.state.keys
-    actor = check.actor(key)
+    actor = check.cached_actor(key)
+    if actor is False:
+        actor = await run_in_threadpool(check.actor, key)
+    assert actor is not True
     if actor is None:
         raise ProblemError(401, "unauthorized", "API key required",
                            f"send a valid key in the {HEADER} header (create one with `tumorboard users add-key`)",
