@@ -61,6 +61,11 @@ def heldout_set() -> dict[str, Any]:
     return question_set("heldout")
 
 
+@pytest.fixture(scope="session")
+def heldout_v2_set() -> dict[str, Any]:
+    return question_set("heldout_v2")
+
+
 def write_kb(root: Path, statements: list[dict[str, Any]]) -> Path:
     """A small knowledge base: the project's modalities and references, and ``statements`` in one topic."""
     root.mkdir(parents=True, exist_ok=True)

@@ -297,6 +297,10 @@ def check(path: str | Path | None = None) -> tuple[KnowledgeBase | None, list[Pr
     for rel, data in contents:
         h.update(rel.encode() + b"\0" + hashlib.sha256(data).digest())
     kb, problems = compile_kb(root, contents, h.hexdigest())
+    if kb is not None:
+        from tumorboard.knowledge.questions import load_questions
+
+        problems += load_questions(root, {cs.id: cs.topic for cs in kb.statements})[1]
     if any(p.severity == "error" for p in problems):
         kb = None
     return kb, problems

@@ -61,6 +61,7 @@ class StatementDoc:
     review_status: str = "draft"
     urgency: str | None = None
     avoid_reason: str | None = None
+    questions: tuple[str, ...] = ()  # the questions it answers, as users ask them (knowledge/questions/)
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,9 @@ def _files(root: Path) -> list[Path]:
     stmts = root / "statements"
     if stmts.is_dir():
         names += sorted(p for p in stmts.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    questions = root / "questions"
+    if questions.is_dir():
+        names += sorted(p for p in questions.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
     return [p for p in names if p.is_file()]
 
 
@@ -190,7 +194,9 @@ def _modalities(root: Path) -> dict[str, str]:
 
 
 def load_corpus(path: str | Path | None = None) -> Corpus:
-    """Statements and references of the knowledge base at ``path`` (default: the project's)."""
+    """Statements and references of the knowledge base at ``path`` (default: the project's), each statement with
+    the questions it answers (``knowledge/questions/``; entries for unknown ids are ignored here, `kb check`
+    reports them)."""
     root = _root(path)
     chash = content_hash(root)
     try:
@@ -199,9 +205,24 @@ def load_corpus(path: str | Path | None = None) -> Corpus:
         kb = load(root)
         stmts = {cs.id: _stmt_from(cs.stmt, cs.topic) for cs in kb.statements}
         refs = {rid: _ref_from(r) for rid, r in kb.references.items()}
-        return Corpus(stmts, refs, chash, str(root), "shared", modalities=_modalities(root))
+        corpus = Corpus(stmts, refs, chash, str(root), "shared", modalities=_modalities(root))
     except Exception:  # the shared loader refuses an invalid knowledge base as a whole; read what is valid
-        return _tolerant(root, chash)
+        corpus = _tolerant(root, chash)
+    return _with_questions(corpus, root)
+
+
+def _with_questions(corpus: Corpus, root: Path) -> Corpus:
+    from dataclasses import replace
+
+    try:
+        from tumorboard.knowledge.questions import load_questions
+
+        questions, _ = load_questions(root)
+    except Exception:  # the questions are an aid: without them retrieval still works
+        return corpus
+    corpus.statements = {sid: replace(s, questions=questions[sid]) if sid in questions else s
+                         for sid, s in corpus.statements.items()}
+    return corpus
 
 
 def _tolerant(root: Path, chash: str) -> Corpus:

@@ -26,16 +26,20 @@ from tumorboard.qa.corpus import Corpus, fill_generic, load_corpus
 from tumorboard.qa.textproc import Synonyms, correct, expand, intents, load_synonyms, tokens
 from tumorboard.qa.userdocs import Chunk, chunks_hash, load_chunks
 
-INDEX_VERSION = "qa-index-5"
+INDEX_VERSION = "qa-index-6"
 RRF_K = 10  # small k: agreement near the top of both legs counts most (tuned on the development set)
 DENSE_QUERY_EXPANSION = True  # the dense leg sees the query with its synonym expansions
 BM25_WEIGHT = 1.0  # weights of the legs in the fusion
 DENSE_WEIGHT = 1.0
+DENSE_PLAIN_VIEW = True  # a dense view of each statement: its title with the plain-language text
 DENSE_TITLE_VIEW = False  # a third dense view of each statement: its title alone (no gain on the dev set)
 INTENT_BOOST = 0.6  # relative boost of statements whose section or topic the question asks for
 COVERAGE_DOCS = 3  # query-term coverage is measured over the union of the best three documents
 MAX_SEQ_LENGTH = 128  # word pieces per document view: the title and first sentences carry the meaning
 REFERENCE_WEIGHT = 0.35  # how much a retrieved reference lends to the statements that cite it
+QUESTIONS_BM25 = True  # the questions a statement answers (knowledge/questions/) join its keyword document
+QUESTIONS_DENSE = True  # ... and each is a dense view of the statement (the best view counts)
+CASE_BOOST = 0.25  # relative boost of statements the engine's plan fires for the question's case (case questions)
 Mode = Literal["hybrid", "bm25", "dense"]
 
 
@@ -129,12 +133,13 @@ def encode(texts: list[str]) -> NDArray[np.float32]:
     return out
 
 
-def _statement_text(s: Any, modalities: dict[str, str]) -> str:
+def _statement_text(s: Any, modalities: dict[str, str], questions: bool = True) -> str:
     mod = s.modality or ""
     mod_text = f"{mod.replace('_', ' ')} {modalities.get(mod, '')}" if mod else ""
     return " ".join(
         [s.id.replace("-", " "), s.title, s.title, fill_generic(s.statement), s.plain_language, mod_text,
-         s.topic.replace("-", " "), s.section.replace("_", " "), s.avoid_reason or ""]
+         s.topic.replace("-", " "), s.section.replace("_", " "), s.avoid_reason or "",
+         " ".join(s.questions) if QUESTIONS_BM25 and questions else ""]
     )
 
 
@@ -156,7 +161,13 @@ class Index:
         self.build_seconds = build_seconds
         self.cited_by = corpus.cited_by()
         self.syn: Synonyms = load_synonyms()
-        self._doc_tokens = [set(tokens(d.text, self.syn)) for d in docs]
+        # query-term coverage (an abstention signal) looks at what the statements say, not at the questions they
+        # answer: those are broad by design and would make unrelated questions look covered
+        self._doc_tokens = [set(tokens(self._coverage_text(d), self.syn)) for d in docs]
+
+    def _coverage_text(self, doc: Doc) -> str:
+        st = self.corpus.statements.get(doc.target) if doc.kind == "statement" else None
+        return doc.text if st is None else _statement_text(st, self.corpus.modalities, questions=False)
 
     @property
     def has_dense(self) -> bool:
@@ -185,7 +196,10 @@ class Index:
         found = sum(self.idf.get(t, top) for t in uniq if t in seen)
         return float(found / total) if total else 0.0
 
-    def search(self, query: str, mode: Mode = "hybrid", k: int = 20) -> Retrieval:
+    def search(self, query: str, mode: Mode = "hybrid", k: int = 20,
+               fired: frozenset[str] | None = None) -> Retrieval:
+        """The best ``k`` statements and user chunks for ``query``; ``fired`` (statement ids the engine's plan fires
+        for the case the question describes) are boosted by ``CASE_BOOST``."""
         t0 = time.perf_counter()
         if mode in ("hybrid", "dense") and not self.has_dense:
             mode = "bm25" if mode == "hybrid" else mode
@@ -246,6 +260,10 @@ class Index:
                 st = self.corpus.statements.get(key[2:]) if key.startswith("s:") else None
                 if st is not None and any(st.section == i.section or st.topic == i.topic for i in wanted):
                     unit_scores[key] *= 1.0 + INTENT_BOOST
+        if fired:
+            for key in unit_scores:
+                if key[2:] in fired and key.startswith("s:"):
+                    unit_scores[key] *= 1.0 + CASE_BOOST
         ordered = sorted(unit_scores.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
         hits = [Hit(key, sc, bm25_rank.get(key), dense_rank.get(key), cos_by_key.get(key)) for key, sc in ordered]
         return Retrieval(query, expanded, mode, hits, dense_top, coverage, matched,
@@ -261,9 +279,12 @@ def _docs(corpus: Corpus, chunks: list[Chunk]) -> tuple[list[Doc], list[tuple[st
     for s in corpus.statements.values():
         docs.append(Doc(f"s:{s.id}", "statement", s.id, _statement_text(s, corpus.modalities)))
         dense.append((f"s:{s.id}", f"{s.title}. {fill_generic(s.statement)}"))
-        dense.append((f"s:{s.id}", f"{s.title}. {s.plain_language}"))
+        if DENSE_PLAIN_VIEW:
+            dense.append((f"s:{s.id}", f"{s.title}. {s.plain_language}"))
         if DENSE_TITLE_VIEW:
             dense.append((f"s:{s.id}", s.title))
+        if QUESTIONS_DENSE:
+            dense.extend((f"s:{s.id}", q) for q in s.questions)
     for r in corpus.references.values():
         docs.append(Doc(f"r:{r.id}", "reference", r.id, r.citation))
         dense.append((f"r:{r.id}", r.citation))

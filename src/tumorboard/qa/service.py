@@ -64,6 +64,21 @@ def covered(r: Retrieval, thresholds: dict[str, dict[str, float]]) -> bool:
     return r.coverage >= t.get("coverage", 0.0)
 
 
+def fired_statements(case: Any) -> frozenset[str]:
+    """Statement ids of every item the engine's plan holds for ``case`` (options, warnings, assessment, avoid,
+    monitoring, pitfalls); empty when the engine cannot assess it."""
+    from tumorboard.engine import assess
+
+    try:
+        plan = assess(case, analyse_missing=False).plan
+    except Exception:  # a case the engine refuses: plain retrieval
+        return frozenset()
+    if plan is None:
+        return frozenset()
+    items = [*plan.options, *plan.warnings, *plan.assessment, *plan.avoid, *plan.monitoring, *plan.pitfalls]
+    return frozenset(o.statement for o in items)
+
+
 def located_case(und: Understanding) -> bool:
     """A case with a located lesion, or a tumour with its status: the question is in the domain whatever the
     retrieval scores (such facts are only extracted for the cancers the knowledge base is about)."""
@@ -107,9 +122,18 @@ class QA:
         """Pick up content changes (the index is rebuilt when the knowledge-base hash differs)."""
         self._index = None
 
-    def retrieve(self, question: str, mode: Mode | None = None) -> Retrieval:
+    def retrieve(self, question: str, mode: Mode | None = None, case: Any = None) -> Retrieval:
+        """Retrieval for ``question``; with the ``case`` it describes, the statements the engine's plan fires for
+        that case are boosted (tumorboard.qa.index.CASE_BOOST)."""
         m: Mode = mode or ("hybrid" if self.dense else "bm25")
-        return self.index.search(question, m)
+        return self.index.search(question, m, fired=fired_statements(case) if case is not None else None)
+
+    def retrieve_question(self, question: str, mode: Mode | None = None) -> Retrieval:
+        """Retrieval as ``ask`` does it for a new question: understood first, case-aware for a case question."""
+        question = " ".join(question.split())
+        case, extractor = extract_case(question)
+        und = decide(question, case, extractor)
+        return self.retrieve(question, mode, und.case if und.kind == "case" else None)
 
     # --- conversations --------------------------------------------------------------------------------------------
 
@@ -142,7 +166,7 @@ class QA:
             retrieval_q = f"{conv.case_question} {question}"
         elif und.kind == "topic" and conv.last_topic and is_follow_up(question):
             retrieval_q = f"{conv.last_topic} {question}"
-        retrieval = self.retrieve(retrieval_q, mode)
+        retrieval = self.retrieve(retrieval_q, mode, und.case if und.kind == "case" else None)
         if not follow and not (und.kind == "case" and located_case(und)) and not covered(retrieval, self.thresholds):
             ans = self._not_covered(question, retrieval, audience)
         elif und.kind == "case" and und.case is not None:
