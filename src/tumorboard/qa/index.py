@@ -120,14 +120,25 @@ def load_encoder() -> Any:
     return _ENCODER
 
 
+def build_threads() -> int:
+    """Threads for embedding many texts: the cores other work leaves idle (at least one). One thread for a query
+    (no spin-up cost); on a busy machine, torch's threads spinning against other processes cost more than they
+    give (measured: 320 short texts in 3.7 s on one thread, 10.5 s on two, at load average 4 on 2 cores)."""
+    cores = len(os.sched_getaffinity(0))
+    try:
+        busy = int(os.getloadavg()[0])
+    except OSError:
+        busy = 0
+    return max(1, min(cores, cores - busy))
+
+
 def encode(texts: list[str]) -> NDArray[np.float32]:
     enc = load_encoder()
     if enc is None:
         raise RuntimeError("dense encoder unavailable")
     import torch
 
-    # one thread for a query (no spin-up cost, no contention); all cores for building the index
-    torch.set_num_threads(1 if len(texts) <= 4 else max(1, len(os.sched_getaffinity(0))))
+    torch.set_num_threads(1 if len(texts) <= 4 else build_threads())
     vecs = enc.encode(texts, batch_size=32, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
     out: NDArray[np.float32] = np.asarray(vecs, dtype=np.float32)
     return out
