@@ -123,6 +123,7 @@ def main() -> None:
     ap.add_argument("--sustained-seconds", type=int, default=20)
     ap.add_argument("--peak-seconds", type=int, default=10)
     ap.add_argument("--rate", type=int, default=200)
+    ap.add_argument("--database", default="", help="a database URL (e.g. PostgreSQL) instead of a fresh SQLite file")
     args = ap.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed (apt-get install wrk)")
@@ -134,7 +135,8 @@ def main() -> None:
     body.write_text(json.dumps(case))
     db = tmp / "bench.sqlite"
     port = free_port()
-    env = {**os.environ, "TUMORBOARD_DATABASE_URL": f"sqlite:///{db}"}
+    db_url = args.database or f"sqlite:///{db}"
+    env = {**os.environ, "TUMORBOARD_DATABASE_URL": db_url}
     t0 = time.perf_counter()
     server = subprocess.Popen([PY, "-c", "from tumorboard.cli import main; main()", "serve", "--port", str(port),
                                "--log-level", "warning"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
@@ -150,6 +152,7 @@ def main() -> None:
         "started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "load_at_start": round(os.getloadavg()[0], 2),
         "event_loop": "uvloop" if importlib.util.find_spec("uvloop") else "asyncio",
         "http": "httptools" if importlib.util.find_spec("httptools") else "h11",
+        "database": "sqlite (fresh file, synchronous=FULL)" if not args.database else "given URL",
     }
     try:
         base = f"http://127.0.0.1:{port}"
@@ -165,7 +168,7 @@ def main() -> None:
         wrk(url, warm, 3, 4)
         from tumorboard.store import Store
 
-        store = Store(f"sqlite:///{db}")
+        store = Store(db_url)
         before = store.count("assessments")
         # sustained: --rate requests/s on a fixed schedule (2 wrk threads, each rate/2), 16 connections
         connections = 16
@@ -190,7 +193,7 @@ def main() -> None:
         summary["peak_assess"] = peak_assess
         summary["peak_trivial"] = peak_trivial
         summary["ratio_assess_to_trivial"] = round(peak_assess["rps"] / peak_trivial["rps"], 3)
-        summary["audit_after_all"] = Store(f"sqlite:///{db}").verify_audit().describe()
+        summary["audit_after_all"] = Store(db_url).verify_audit().describe()
     finally:
         for proc in (server, trivial):
             proc.terminate()
@@ -206,7 +209,8 @@ def main() -> None:
     print(f"\n{summary['started']}, load average {summary['load_at_start']} at start, "
           f"{summary['load_before_sustained']} before the sustained run, {summary['load_before_peak']} before the "
           "peaks; "
-          f"uvicorn with {summary['event_loop']} and {summary['http']}, one worker, SQLite synchronous=FULL")
+          f"uvicorn with {summary['event_loop']} and {summary['http']}, one worker, "
+          f"{'SQLite synchronous=FULL' if not args.database else Store(args.database).dialect}")
     rows = [
         ("`tumorboard serve`: /healthz, /readyz answered after", f"{summary['healthz_s']} s, {summary['readyz_s']} s"),
         (f"sustained `POST /v1/assess` (demo case), {args.sustained_seconds} s, {args.rate} req/s on a fixed schedule",

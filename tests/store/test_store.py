@@ -293,3 +293,22 @@ def test_two_stores_on_one_database_keep_one_chain(store_url: str) -> None:
     assert report.ok and report.checked == 33, report.describe()
     a.close()
     b.close()
+
+
+def test_postgres_documents_compressed_with_lz4() -> None:
+    from tests.store.conftest import need_postgres, reset_postgres
+
+    url = need_postgres()
+    reset_postgres(url)
+    store = Store(url)
+    with store.engine.connect() as conn:
+        lz4 = conn.execute(text("SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' "
+                                "AND 'lz4' = ANY(enumvals)")).first()
+        methods = conn.execute(text("SELECT attname, attcompression FROM pg_attribute WHERE attrelid = "
+                                    "'assessments'::regclass AND attname IN ('case_json', 'result_json')")).all()
+    if lz4 is None:
+        pytest.skip("this PostgreSQL server was built without lz4")
+    assert {name: method for name, method in methods} == {"case_json": "l", "result_json": "l"}
+    (aid,) = _save(store)
+    assert store.verify_audit().ok and store.get_assessment(aid) is not None
+    store.close()

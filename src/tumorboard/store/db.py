@@ -34,7 +34,7 @@ from tumorboard.store.models import Answer, ApiKey, Assessment, AuditEvent, Audi
 log = logging.getLogger("tumorboard.store")
 
 ENV_URL = "TUMORBOARD_DATABASE_URL"
-HEAD_REVISION = "0001"  # the newest file in migrations/versions (a test checks this)
+HEAD_REVISION = "0002"  # the newest file in migrations/versions (a test checks this)
 
 
 def now() -> str:
