@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from importlib import import_module
+from types import ModuleType
 
 COMMAND_MODULES = (
     "scores",
@@ -36,10 +37,36 @@ def _command(argv: list[str]) -> str | None:
     return next((a for a in argv[1:] if not a.startswith("-")), None)
 
 
-def main() -> None:
-    # tumorboard uses no pydantic plugin; skipping their discovery (an entry-point scan of every installed package)
-    # saves tens of milliseconds at start-up. Set PYDANTIC_DISABLE_PLUGINS yourself to choose otherwise.
+_PLUGIN_LOADER = "pydantic.plugin._loader"
+_PLUGINS_OFF = ("__all__", "1", "true")  # the values for which pydantic's loader returns no plugin
+
+
+def _plugins_off() -> tuple[()]:
+    """``get_plugins`` while PYDANTIC_DISABLE_PLUGINS disables every plugin (as pydantic's own loader answers);
+    should the variable change, pydantic's loader takes over."""
+    if os.environ.get("PYDANTIC_DISABLE_PLUGINS") in _PLUGINS_OFF:
+        return ()
+    sys.modules.pop(_PLUGIN_LOADER, None)
+    real: ModuleType = import_module(_PLUGIN_LOADER)
+    return real.get_plugins()  # type: ignore[no-any-return]
+
+
+def _skip_pydantic_plugins() -> None:
+    """tumorboard uses no pydantic plugin: skip their discovery (an entry-point scan of every installed package).
+
+    Set PYDANTIC_DISABLE_PLUGINS yourself to choose otherwise. When every plugin is disabled, pydantic's loader
+    module (``pydantic.plugin._loader``, whose import of ``importlib.metadata`` alone costs 10-15 ms of start-up)
+    is replaced by one function that answers as it would; pydantic imports only ``get_plugins`` from it, which
+    ``tests/cli/test_startup.py`` checks."""
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    if os.environ["PYDANTIC_DISABLE_PLUGINS"] in _PLUGINS_OFF and _PLUGIN_LOADER not in sys.modules:
+        loader = ModuleType(_PLUGIN_LOADER, "pydantic's plugin loader while every plugin is disabled (tumorboard)")
+        loader.get_plugins = _plugins_off  # type: ignore[attr-defined]
+        sys.modules[_PLUGIN_LOADER] = loader
+
+
+def main() -> None:
+    _skip_pydantic_plugins()
     from tumorboard.cli.app import app
     from tumorboard.cli.errors import UserError
     from tumorboard.model.parse import CaseError

@@ -1,8 +1,9 @@
-"""``tumorboard scores``, ``tumorboard score`` and ``tumorboard schema``."""
+"""``tumorboard scores``, ``tumorboard score`` and ``tumorboard schema``.
 
-from __future__ import annotations
+No ``from __future__ import annotations``: Typer reads the parameters' annotations, and evaluating them from strings
+at every start-up is slower than having the objects.
+"""
 
-import json
 from enum import StrEnum
 from typing import Annotated
 
@@ -29,6 +30,8 @@ def list_scores(
         for s in REGISTRY.values()
     ]
     if fmt is ScoreFormat.json:
+        import json
+
         typer.echo(json.dumps(rows, indent=2))
         return
     from tumorboard.render.scores import registry_table
@@ -69,6 +72,8 @@ def score_one(
 @schema_app.command("case")
 def schema_case() -> None:
     """The JSON Schema of the case format."""
+    import json
+
     from tumorboard.model.case import Case
 
     typer.echo(json.dumps(Case.model_json_schema(), indent=2))
@@ -77,6 +82,8 @@ def schema_case() -> None:
 @schema_app.command("result")
 def schema_result() -> None:
     """The JSON Schema of the result format."""
+    import json
+
     from tumorboard.model.result import Result
 
     typer.echo(json.dumps(Result.model_json_schema(), indent=2))

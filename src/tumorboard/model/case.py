@@ -2,11 +2,15 @@
 
 Absent means unknown: every optional field defaults to ``None`` and is reported as missing downstream, never read
 as normal. Unknown fields are an error, except under an ``extra:`` mapping at any level.
+
+Start-up time (``tumorboard score`` builds these models in every process): annotations are evaluated at class
+creation (no ``from __future__ import annotations``, whose strings pydantic would evaluate again); the parts build
+their validators only when used on their own (``defer_build``: a case's validator holds them all); default factories
+are plain functions (pydantic reads each factory's signature, which for ``list`` or a model class is slow) and
+build empty parts with ``model_construct``, which gives the same instance as validating ``{}``.
 """
 
-from __future__ import annotations
-
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -41,10 +45,18 @@ from tumorboard.model.vocabulary import (
 CASE_FORMAT: Literal["tumorboard.case/v1"] = "tumorboard.case/v1"
 
 
+def _new_list() -> list[Any]:
+    return []
+
+
+def _new_dict() -> dict[str, Any]:
+    return {}
+
+
 class Part(BaseModel):
     """Base of every part of a case: strict about unknown fields, with an ``extra`` escape hatch."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True, defer_build=True)
 
     extra: dict[str, Any] | None = Field(default=None, description="Site-specific fields that are not in the format.")
 
@@ -75,7 +87,7 @@ class Primary(Part):
     months_since_diagnosis: float | None = Field(default=None, ge=0, le=1200)
     status: DiseaseStatus | None = None
     local_recurrence: bool | None = None
-    biomarkers: dict[str, Any] = Field(default_factory=dict)
+    biomarkers: dict[str, Any] = Field(default_factory=_new_dict)
     grade: Grade | None = None
     fnclcc: Fnclcc | None = None
 
@@ -188,23 +200,57 @@ class Preferences(Part):
     goals: str | None = Field(default=None, max_length=2000)
 
 
+def _new_patient() -> Patient:
+    return Patient.model_construct()
+
+
+def _new_primary() -> Primary:
+    return Primary.model_construct()
+
+
+def _new_disease() -> Disease:
+    return Disease.model_construct()
+
+
+def _new_neurology() -> Neurology:
+    return Neurology.model_construct()
+
+
+def _new_pain() -> Pain:
+    return Pain.model_construct()
+
+
+def _new_labs() -> Labs:
+    return Labs.model_construct()
+
+
+def _new_history() -> History:
+    return History.model_construct()
+
+
+def _new_preferences() -> Preferences:
+    return Preferences.model_construct()
+
+
 class Case(Part):
     """A patient case for the tumour board: everything optional except ``format``."""
 
+    model_config = ConfigDict(defer_build=False)  # the one validator built at import (the parts are inside it)
+
     format: Literal["tumorboard.case/v1"] = CASE_FORMAT
     id: str | None = Field(default=None, max_length=128)
-    patient: Patient = Field(default_factory=Patient)
-    primary: Primary = Field(default_factory=Primary)
-    disease: Disease = Field(default_factory=Disease)
-    lesions: list[Lesion] = Field(default_factory=list)
-    neurology: Neurology = Field(default_factory=Neurology)
-    pain: Pain = Field(default_factory=Pain)
-    labs: Labs = Field(default_factory=Labs)
-    history: History = Field(default_factory=History)
-    preferences: Preferences = Field(default_factory=Preferences)
+    patient: Patient = Field(default_factory=_new_patient)
+    primary: Primary = Field(default_factory=_new_primary)
+    disease: Disease = Field(default_factory=_new_disease)
+    lesions: list[Lesion] = Field(default_factory=_new_list)
+    neurology: Neurology = Field(default_factory=_new_neurology)
+    pain: Pain = Field(default_factory=_new_pain)
+    labs: Labs = Field(default_factory=_new_labs)
+    history: History = Field(default_factory=_new_history)
+    preferences: Preferences = Field(default_factory=_new_preferences)
 
     @model_validator(mode="after")
-    def _unique_lesion_ids(self) -> Case:
+    def _unique_lesion_ids(self) -> Self:
         seen: set[str] = set()
         for lesion in self.lesions:
             if lesion.id is None:

@@ -1,14 +1,49 @@
-"""The result shape of docs/case-format.md: scores, the plan and its references."""
+"""The result shape of docs/case-format.md: scores, the plan and its references.
 
-from __future__ import annotations
+The score results are defined here; the plan, its references and the whole ``Result`` are in ``plan.py`` and are
+importable from here too (loaded on first use, PEP 562), so that ``tumorboard score`` does not define the plan's
+nine models. Start-up time, as in ``case.py``: annotations evaluated at class creation, schemas built on first use
+(``defer_build``), default factories that are plain functions.
+"""
 
-from typing import Any, Literal
+from importlib import import_module
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from tumorboard.model.plan import (
+        Alternative,
+        Because,
+        Evidence,
+        KnowledgeBaseInfo,
+        MissingInput,
+        Option,
+        Plan,
+        ReferenceOut,
+        Result,
+    )
+
+__all__ = [
+    "RESULT_FORMAT", "Alternative", "Because", "Evidence", "ItemInput", "KnowledgeBaseInfo", "MissingInput", "Option",
+    "Out", "Plan", "ReferenceOut", "Result", "ReviewStatus", "ScoreResult", "Strength",
+]
+_IN_PLAN = frozenset({
+    "Alternative", "Because", "Evidence", "KnowledgeBaseInfo", "MissingInput", "Option", "Plan", "ReferenceOut",
+    "Result",
+})
 
 RESULT_FORMAT: Literal["tumorboard.result/v1"] = "tumorboard.result/v1"
 Strength = Literal["strong", "conditional", "consider", "not_recommended"]
 ReviewStatus = Literal["draft", "under_review", "approved"]
+
+
+def _new_list() -> list[Any]:
+    return []
+
+
+def _new_dict() -> dict[str, Any]:
+    return {}
 
 
 class Out(BaseModel):
@@ -36,112 +71,21 @@ class ScoreResult(Out):
     max: int | float | None = None
     band: str | None = None
     determinate: bool = False
-    possible_bands: list[str] = Field(default_factory=list)
+    possible_bands: list[str] = Field(default_factory=_new_list)
     lesion: str | None = None
     level: str | None = None
-    missing: list[str] = Field(default_factory=list)
-    inputs: dict[str, ItemInput] = Field(default_factory=dict)
+    missing: list[str] = Field(default_factory=_new_list)
+    inputs: dict[str, ItemInput] = Field(default_factory=_new_dict)
     interpretation: str = ""
-    notes: list[str] = Field(default_factory=list)
-    references: list[str] = Field(default_factory=list)
-    by_lesion: dict[str, ScoreResult] | None = None
+    notes: list[str] = Field(default_factory=_new_list)
+    references: list[str] = Field(default_factory=_new_list)
+    by_lesion: "dict[str, ScoreResult] | None" = None
     extra: dict[str, Any] | None = None
 
 
-class Because(Out):
-    """A reason an option fired: a case fact, a derived fact or a score band, with its value."""
-
-    fact: str | None = None
-    score: str | None = None
-    band: str | None = None
-    value: Any = None
-    lesion: str | None = None
-    test: str | None = None  # the condition that read it, e.g. "lesion.scores.escc.band eq 'high_grade'"
-    note: str | None = None  # how a derived fact was decided, or why a score does not apply
-
-
-class Evidence(Out):
-    scheme: str
-    level: str
-
-
-class Option(Out):
-    statement: str
-    title: str = ""
-    modality: str | None = None
-    followed_by: list[str] = Field(default_factory=list)
-    lesion: str | None = None
-    rank: int | None = None
-    section: str = "treatment"
-    recommendation: str
-    plain_language: str = ""
-    strength: Strength
-    evidence: Evidence
-    because: list[Because] = Field(default_factory=list)
-    references: list[str] = Field(default_factory=list)
-    reason: str | None = None
-    caveats: list[str] = Field(default_factory=list)
-    review_status: ReviewStatus = "draft"
-    extrapolated: str | None = None
-    urgency: str | None = None
-    topic: str | None = None
-
-
-class Alternative(Out):
-    """One value a missing input could take, and what it would change in the plan."""
-
-    value: Any = None
-    adds: list[str] = Field(default_factory=list)  # "modality (statement-id[@lesion])"
-    removes: list[str] = Field(default_factory=list)
-
-
-class MissingInput(Out):
-    field: str
-    could_change: list[str] = Field(default_factory=list)
-    statements: list[str] = Field(default_factory=list)
-    note: str | None = None
-    alternatives: list[Alternative] = Field(default_factory=list)
-
-
-class Plan(Out):
-    options: list[Option] = Field(default_factory=list)
-    avoid: list[Option] = Field(default_factory=list)
-    warnings: list[Option] = Field(default_factory=list)
-    assessment: list[Option] = Field(default_factory=list)
-    monitoring: list[Option] = Field(default_factory=list)
-    pitfalls: list[Option] = Field(default_factory=list)
-    missing: list[MissingInput] = Field(default_factory=list)
-    ranking: str = ""
-
-
-class ReferenceOut(Out):
-    id: str
-    pmid: str | None = None
-    doi: str | None = None
-    url: str | None = None
-    citation: str
-    year: int | None = None
-    type: str
-    verified: bool = False
-
-
-class KnowledgeBaseInfo(Out):
-    version: str
-    hash: str = ""
-    statements: int = 0
-
-
-class Result(Out):
-    format: Literal["tumorboard.result/v1"] = RESULT_FORMAT
-    case_id: str | None = None
-    engine_version: str = ""
-    knowledge_base: KnowledgeBaseInfo | None = None
-    scores: dict[str, ScoreResult] = Field(default_factory=dict)
-    derived: dict[str, Any] = Field(default_factory=dict)
-    plan: Plan | None = None
-    missing: list[str] = Field(default_factory=list)
-    inputs_from_text: list[dict[str, Any]] = Field(default_factory=list)
-    conversions: list[str] = Field(default_factory=list)
-    references: list[ReferenceOut] = Field(default_factory=list)
-    review_status: ReviewStatus = "draft"
-    disclaimer: str = ""
+def __getattr__(name: str) -> Any:
+    if name in _IN_PLAN:
+        value = getattr(import_module("tumorboard.model.plan"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
