@@ -19,6 +19,7 @@ import yaml
 from tumorboard.qa.answer import Answer, Audience, Change, Fact, _fmt
 from tumorboard.qa.compose import compose_case, compose_topic, facts_of, plan_changes
 from tumorboard.qa.index import Index, Mode, Retrieval, get_index
+from tumorboard.qa.scope import out_of_scope
 from tumorboard.qa.understand import Understanding, decide, extract_case, flatten, is_follow_up, merge_cases
 
 CALIBRATION_FILE = Path(__file__).resolve().parent / "calibration.yaml"
@@ -167,7 +168,14 @@ class QA:
         elif und.kind == "topic" and conv.last_topic and is_follow_up(question):
             retrieval_q = f"{conv.last_topic} {question}"
         retrieval = self.retrieve(retrieval_q, mode, und.case if und.kind == "case" else None)
-        if not follow and not (und.kind == "case" and located_case(und)) and not covered(retrieval, self.thresholds):
+        outside = None if follow else out_of_scope(question)
+        if outside is not None:
+            ans = self._not_covered(question, retrieval, audience)
+            ans.notes.append(f"The question is about {outside.subject} (\u201c{outside.matched}\u201d), which the "
+                             "knowledge base does not cover: it covers metastatic bone disease and recurrent or "
+                             "metastatic soft-tissue sarcoma.")
+            und.reason = f"outside the knowledge base's scope: {outside.subject}"
+        elif not follow and not (und.kind == "case" and located_case(und)) and not covered(retrieval, self.thresholds):
             ans = self._not_covered(question, retrieval, audience)
         elif und.kind == "case" and und.case is not None:
             ans = self._case(question, und, retrieval, audience, conv, follow)

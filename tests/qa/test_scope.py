@@ -1,0 +1,45 @@
+"""The knowledge base's scope (qa/scope.yaml): subjects it does not cover are refused by name; its own subjects are
+never put outside, even when they share words with an outside subject."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tumorboard.qa.scope import out_of_scope
+
+
+@pytest.mark.parametrize(("question", "subject", "matched"), [
+    ("Kyphoplasty for an osteoporotic T12 wedge fracture in an 80 year old?", "bone or spine disease without cancer",
+     "osteoporotic"),
+    ("How is Paget's disease of bone treated?", "bone or spine disease without cancer", "Paget's"),
+    ("L4/5 herniated disc with foot drop: operate?", "bone or spine disease without cancer", "herniated disc"),
+    ("Adjuvant MAP chemo for osteosarcoma of the tibia", "primary bone sarcoma treatment (osteosarcoma)",
+     "osteosarcoma"),
+    ("Two brain mets from melanoma: SRS or WBRT?", "metastases outside the skeleton", "brain mets"),
+    ("resect colorectal liver metastases or ablate?", "metastases outside the skeleton", "liver metastases"),
+])
+def test_outside_subjects_are_named(question: str, subject: str, matched: str) -> None:
+    found = out_of_scope(question)
+    assert found is not None and found.subject == subject and found.matched.lower() == matched.lower()
+
+
+@pytest.mark.parametrize("question", [
+    "Sacroplasty works for osteoporotic fractures - does it work for sacral metastases too?",
+    "Leiomyosarcoma with lung and liver mets, progressing on doxorubicin: what next?",
+    "Brain mets and a painful L2 bone metastasis from breast cancer - SBRT to the spine?",
+    "Lytic lesion in the femur with no known cancer: biopsy before nailing?",
+    "Bilsky 2 compression at T9 in a man with degenerative changes at L4-5",
+    "Single 8 Gy for a painful rib met?",
+])
+def test_own_subjects_are_never_put_outside(question: str) -> None:
+    assert out_of_scope(question) is None
+
+
+def test_refusal_names_the_subject(qa_bm25: Any) -> None:
+    a = qa_bm25.ask("Should she start alendronate after an osteoporotic hip fracture?")
+    assert a.kind == "not_covered"
+    assert "not covered" in a.notes[0]
+    assert any("bone or spine disease without cancer" in n and "osteoporotic" in n for n in a.notes)
+    assert "scope" in a.retrieval["decision"]
