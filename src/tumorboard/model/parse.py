@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
 from tumorboard.model.case import Case
-from tumorboard.model.units import Conversion, UnitError, convert_labs
+
+if TYPE_CHECKING:
+    from tumorboard.model.units import Conversion
 
 
 @dataclass(frozen=True)
@@ -153,7 +155,9 @@ def parse_case_data(data: Any) -> ParsedCase:
         raise CaseError([FieldError("format", "is required (format: tumorboard.case/v1)")])
     conversions: list[Conversion] = []
     labs = data.get("labs")
-    if isinstance(labs, dict):
+    if isinstance(labs, dict) and any(isinstance(v, dict) for v in labs.values()):  # a unit written out
+        from tumorboard.model.units import UnitError, convert_labs
+
         try:
             converted, conversions = convert_labs(labs)
         except UnitError as exc:
