@@ -86,3 +86,24 @@ def test_rendered_body_is_what_jsonresponse_gives(store: Store, demo_case: dict[
                 **({"extraction": extraction} if extraction is not None else {}),
                 "links": {"self": f"/v1/assessments/{aid}", "report": f"/assessments/{aid}"}}
     assert render(aid, prepared) == JSONResponse(expected).body
+
+
+def test_heap_frozen_after_background_loading(store: Store, caplog: pytest.LogCaptureFixture) -> None:
+    """Once the heavy parts are loaded the heap goes to the collector's permanent generation (no long GC pauses)."""
+    import gc
+    import logging
+
+    from tumorboard.api.services import Services
+
+    services = Services(store)
+    services.text = services.qa = None
+    try:
+        with caplog.at_level(logging.INFO, logger="tumorboard"):
+            services.start_background()
+            for _ in range(100):
+                if gc.get_freeze_count():
+                    break
+                threading.Event().wait(0.1)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
