@@ -131,10 +131,21 @@ class QA:
 
     def retrieve_question(self, question: str, mode: Mode | None = None) -> Retrieval:
         """Retrieval as ``ask`` does it for a new question: understood first, case-aware for a case question."""
+        return self.screen(question, mode)[0]
+
+    def screen(self, question: str, mode: Mode | None = None) -> tuple[Retrieval, bool | None]:
+        """Retrieval for a new question and the decision that does not depend on the abstention thresholds: False
+        when the question is outside the knowledge base's scope, True for a case with a located lesion, None when
+        the thresholds decide (``covered``). ``ask`` follows the same order."""
         question = " ".join(question.split())
         case, extractor = extract_case(question)
         und = decide(question, case, extractor)
-        return self.retrieve(question, mode, und.case if und.kind == "case" else None)
+        retrieval = self.retrieve(question, mode, und.case if und.kind == "case" else None)
+        if out_of_scope(question) is not None:
+            return retrieval, False
+        if und.kind == "case" and located_case(und):
+            return retrieval, True
+        return retrieval, None
 
     # --- conversations --------------------------------------------------------------------------------------------
 
