@@ -53,3 +53,20 @@ def test_score_imports_nothing_it_does_not_need() -> None:
         if fmt == "text":
             unwanted.add("json")
         assert not unwanted & modules, (fmt, unwanted & modules)
+
+
+def _collector_after(disabled_before: bool) -> str:
+    code = ("import gc, sys\n" + ("gc.disable()\n" if disabled_before else "") +
+            "from tumorboard.cli import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(gc.isenabled(), gc.get_freeze_count() > 0, file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code, "score", "sins", "--input", "examples/spine-rcc-t9.yaml"],
+                          cwd=ROOT, capture_output=True, text=True, check=True)
+    assert "SINS" in done.stdout
+    return done.stderr.strip()
+
+
+def test_collector_is_paused_for_start_up_only() -> None:
+    """main() pauses the cyclic GC while it imports, freezes what start-up built, and turns the GC on again (unless
+    the process had turned it off) before the command runs."""
+    assert _collector_after(disabled_before=False) == "True True"
+    assert _collector_after(disabled_before=True) == "False True"
