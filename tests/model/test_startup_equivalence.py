@@ -1,13 +1,10 @@
-"""The start-up shortcuts of the model package give what the plain ways give (bench/cli_startup.py).
-
-libyaml's loader with the pure-Python loader's messages, empty parts built with ``model_construct``, the plan's
-models loaded on first use.
-"""
+"""The start-up shortcuts of the model package give what the plain ways give (bench/cli_startup.py): empty parts
+built with ``model_construct``, parts that build their own validators on first use, the plan's models and the
+package's names loaded on first use, JSON imported only for JSON input. YAML is read by ``yaml.safe_load`` (libyaml's
+loader was tried and left out: on mutated documents it accepts some that safe_load refuses)."""
 
 from __future__ import annotations
 
-import random
-import string
 from pathlib import Path
 
 import pytest
@@ -64,40 +61,6 @@ def test_yaml_files_load_as_safe_load_reads_them() -> None:
         text = path.read_text(encoding="utf-8")
         if not text.lstrip().startswith(("{", "[")):
             assert _load_data(text) == _safe_load(text), path
-
-
-_PIECES = [*string.printable, "\x00", "\x07", "\x7f", ": ", "- ", "\n  ", "\n- ", "|", "|-", ">", ">+", "&a", "*a",
-           "!!str ", "! ", "? ", "---", "...", "%YAML 1.1\n", "'", '"', "\\", "\\x4", "\\u263A", "\\N", "[", "]", "{",
-           "}", ",", "#", "|#", "<<: *a\n", "~", "0x1F", "1e3", ".inf", "yes", "0o17", "1_000", "2001-12-14", "\u00b5"]
-
-
-def test_mutated_documents_load_as_safe_load_reads_them() -> None:
-    """Documents a character or a few away from real ones (seeded): the same data, or the same message."""
-    texts = [p.read_text(encoding="utf-8") for p in YAML_FILES]
-    rng = random.Random(20261124)
-    for _ in range(2000):
-        text = rng.choice(texts)
-        if len(text) > 2000:
-            start = rng.randrange(len(text))
-            text = text[start:start + rng.randint(50, 1500)]
-        for _ in range(rng.randint(1, 5)):
-            at, kind = rng.randrange(len(text) + 1), rng.random()
-            if kind < 0.45:
-                text = text[:at] + rng.choice(_PIECES) + text[at:]
-            elif kind < 0.8:
-                text = text[:at] + text[at + rng.randint(1, 3):]
-            else:
-                other = rng.randrange(len(text) + 1)
-                text = text[:at] + text[other:other + 8] + text[at:]
-        if text.lstrip().startswith(("{", "[")):
-            continue
-        try:
-            expected = _safe_load(text)
-        except Exception as exc:  # not a YAMLError (e.g. '!!int abc'): load_data raises the same
-            with pytest.raises(type(exc)):
-                load_data(text)
-            continue
-        assert repr(_load_data(text)) == repr(expected), text
 
 
 @pytest.mark.parametrize("text", MALFORMED)

@@ -6,7 +6,6 @@ An error names the field path (lesions by id: ``lesions.L1.escc_grade``), the ba
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -100,25 +99,6 @@ def validation_errors(exc: ValidationError, raw: Any) -> list[FieldError]:
     return out
 
 
-# ``yaml.safe_load`` defines what a case file means, and its messages are the ones users see. libyaml's scanner and
-# parser (CSafeLoader; the constructor is the same Python code) read a document about 5x faster, and give the same
-# data on ordinary documents, so they are used where they are known to agree: ASCII text without tabs, carriage
-# returns, '?' (explicit keys), '!' (tags) or a comment stuck to a block scalar indicator (``|#``). On those, libyaml
-# accepts some documents that safe_load refuses, or reads them differently (tests/model/test_startup_equivalence.py
-# compares the two on mutated documents). A document libyaml refuses is read again by safe_load, for its message.
-_FAST_LOADER: Any = getattr(yaml, "CSafeLoader", None)
-_NOT_FAST = re.compile(r"[\t\r?!]|[|>][-+0-9]*#")
-
-
-def _load_yaml(text: str) -> Any:
-    if _FAST_LOADER is not None and text.isascii() and not _NOT_FAST.search(text):
-        try:
-            return yaml.load(text, Loader=_FAST_LOADER)
-        except yaml.YAMLError:
-            pass
-    return yaml.safe_load(text)
-
-
 def load_data(text: str) -> Any:
     """Read JSON or YAML text (YAML is a superset; JSON is tried first for exact errors)."""
     stripped = text.lstrip()
@@ -131,7 +111,7 @@ def load_data(text: str) -> Any:
             where = f"line {exc.lineno}, column {exc.colno}"
             raise CaseError([FieldError("", f"malformed JSON: {exc.msg} at {where}")]) from None
     try:
-        return _load_yaml(text)
+        return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
