@@ -312,3 +312,24 @@ def test_postgres_documents_compressed_with_lz4() -> None:
     (aid,) = _save(store)
     assert store.verify_audit().ok and store.get_assessment(aid) is not None
     store.close()
+
+
+def test_writer_restarts_in_a_forked_child(tmp_path: Path) -> None:
+    """A child forked after the writer thread started has no writer: its first write starts one (no hang)."""
+    import os
+
+    s = Store(f"sqlite:///{tmp_path / 'fork.sqlite'}")
+    _save(s)
+    pid = os.fork()
+    if pid == 0:  # the child
+        code = 1
+        try:
+            s.engine.dispose(close=False)  # the parent's pooled connections stay the parent's
+            s.submit_assessment(_write(1)).result(timeout=20)
+            code = 0
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert s.count("assessments") == 2 and s.verify_audit().ok
+    s.close()

@@ -135,6 +135,7 @@ class GroupWriter:
         self._queue: queue.SimpleQueue[tuple[AssessmentWrite, Future[str]] | None] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._pid = os.getpid()
         self._closed = False
         self.stats = WriterStats()
 
@@ -144,8 +145,11 @@ class GroupWriter:
         with self._lock:
             if self._closed:
                 raise StoreUnavailable("the store is closed")
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="store-writer", daemon=True)
+            if self._thread is None or self._pid != os.getpid():  # first write, or a forked child (no thread)
+                self._queue = queue.SimpleQueue()
+                self._pid = os.getpid()
+                self._thread = threading.Thread(target=self._run, args=(self._queue,), name="store-writer",
+                                                daemon=True)
                 self._thread.start()
             self._queue.put((item, fut))
         return fut
@@ -160,16 +164,16 @@ class GroupWriter:
         if thread is not None:
             thread.join(timeout)
 
-    def _run(self) -> None:
+    def _run(self, q: queue.SimpleQueue[tuple[AssessmentWrite, Future[str]] | None]) -> None:
         stop = False
         while not stop:
-            first = self._queue.get()
+            first = q.get()
             if first is None:
                 break
             batch = [first]
             while len(batch) < self.MAX_BATCH:
                 try:
-                    nxt = self._queue.get_nowait()
+                    nxt = q.get_nowait()
                 except queue.Empty:
                     break
                 if nxt is None:
