@@ -201,6 +201,7 @@ def main() -> None:
                 proc.wait(10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+        shutil.rmtree(tmp, ignore_errors=True)  # the SQLite store holds about 100 kB per request (1 GB a run)
     print(json.dumps(summary, indent=2))
     s = summary["sustained"]
     assert isinstance(s, dict)
