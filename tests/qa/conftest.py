@@ -71,6 +71,11 @@ def heldout_v3_set() -> dict[str, Any]:
     return question_set("heldout_v3")
 
 
+@pytest.fixture(scope="session")
+def heldout_v4_set() -> dict[str, Any]:
+    return question_set("heldout_v4")
+
+
 def write_kb(root: Path, statements: list[dict[str, Any]]) -> Path:
     """A small knowledge base: the project's modalities and references, and ``statements`` in one topic."""
     root.mkdir(parents=True, exist_ok=True)

@@ -43,3 +43,26 @@ def test_refusal_names_the_subject(qa_bm25: Any) -> None:
     assert "not covered" in a.notes[0]
     assert any("bone or spine disease without cancer" in n and "osteoporotic" in n for n in a.notes)
     assert "scope" in a.retrieval["decision"]
+
+
+@pytest.mark.parametrize(("question", "refused"), [
+    # strong tier: a sarcoma word does not keep these in; a metastasis or recurrence word that is not negated does
+    ("Imatinib dose for an unresectable DFSP of the trunk?", True),
+    ("Adjuvant chemotherapy after R0 resection of a high grade thigh STS with no mets?", True),
+    ("Neoadjuvant chemotherapy before resecting a recurrent retroperitoneal liposarcoma?", False),
+    ("Osteoid osteoma of the femoral neck in a teenager: RFA?", True),
+    ("Metastatic osteosarcoma with lung nodules at relapse: what next?", False),
+    # always tier: nothing in the knowledge base on it, whatever else is named
+    ("Radium-223 for bone metastases of castration-resistant prostate cancer?", True),
+])
+def test_tiers(question: str, refused: bool) -> None:
+    assert (out_of_scope(question) is not None) is refused
+
+
+def test_scope_file_rejects_an_unknown_tier(tmp_path: Any) -> None:
+    from tumorboard.qa.scope import load_scope
+
+    bad = tmp_path / "scope.yaml"
+    bad.write_text("outside:\n  - {subject: x, tier: sometimes, patterns: ['x']}\ninside: []\n")
+    with pytest.raises(ValueError, match="unknown tier"):
+        load_scope(str(bad))

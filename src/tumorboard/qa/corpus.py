@@ -94,9 +94,15 @@ class Corpus:
         return out
 
 
+# after these words a tumour placeholder reads as "disease" ("advanced disease", not "advanced the tumour")
+_QUALIFIED = re.compile(r"\b(advanced|recurrent|metastatic|progressive|oligometastatic|radioresistant|relapsed|"
+                        r"refractory|visible|residual)\s+\{(?:histology|primary)\}", re.I)
+
+
 def fill_generic(text: str) -> str:
     """Replace placeholders with neutral wording; a placeholder alone in parentheses is dropped."""
     text = re.sub(r"\s*\(\{[A-Za-z_][A-Za-z0-9_.*]*\}\)", "", text)
+    text = _QUALIFIED.sub(lambda m: f"{m.group(1)} disease", text)
     return PLACEHOLDER.sub(lambda m: GENERIC.get(m.group(1).split(".")[-1], "the relevant finding"), text)
 
 

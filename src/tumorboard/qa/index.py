@@ -26,7 +26,7 @@ from tumorboard.qa.corpus import Corpus, fill_generic, load_corpus
 from tumorboard.qa.textproc import Synonyms, correct, expand, intents, load_synonyms, tokens
 from tumorboard.qa.userdocs import Chunk, chunks_hash, load_chunks
 
-INDEX_VERSION = "qa-index-6"
+INDEX_VERSION = "qa-index-7"
 RRF_K = 7  # small k: agreement near the top of both legs counts most (tuned on the tuning question sets)
 DENSE_QUERY_EXPANSION = True  # the dense leg sees the query with its synonym expansions
 BM25_WEIGHT = 1.0  # weights of the legs in the fusion

@@ -1,8 +1,9 @@
 """The knowledge base's scope, as data (``scope.yaml``): subjects it does not cover and anchors of those it does.
 
 Retrieval scores cannot tell a question about an osteoporotic fracture or brain metastases from one about bone
-metastases: the words are shared. A question naming an ``outside`` subject and none of the ``inside`` anchors is
-refused, and the answer names the subject and the words that matched (transparency: the refusal is checkable).
+metastases: the words are shared. A question naming an ``outside`` subject is refused unless it also names what the
+knowledge base is about (which anchors count depends on the subject's tier, see ``scope.yaml``), and the answer names
+the subject and the words that matched (transparency: the refusal is checkable).
 """
 
 from __future__ import annotations
@@ -17,16 +18,22 @@ import yaml
 SCOPE_FILE = Path(__file__).resolve().parent / "scope.yaml"
 
 
+TIERS = ("weak", "strong", "always")
+BONE_ANCHORS = 2  # the first `inside` anchors name bone metastases: they keep strong-tier questions in too
+
+
 @dataclass(frozen=True)
 class Outside:
     subject: str
     patterns: tuple[re.Pattern[str], ...]
+    tier: str = "weak"
 
 
 @dataclass(frozen=True)
 class Scope:
     outside: tuple[Outside, ...]
     inside: tuple[re.Pattern[str], ...]
+    status: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -39,18 +46,25 @@ class OutOfScope:
 def load_scope(path: str | None = None) -> Scope:
     raw = yaml.safe_load(Path(path or SCOPE_FILE).read_text(encoding="utf-8")) or {}
     outside = tuple(
-        Outside(str(o["subject"]), tuple(re.compile(p, re.I) for p in o.get("patterns") or ()))
+        Outside(str(o["subject"]), tuple(re.compile(p, re.I) for p in o.get("patterns") or ()),
+                str(o.get("tier", "weak")))
         for o in raw.get("outside") or ()
     )
-    return Scope(outside, tuple(re.compile(p, re.I) for p in raw.get("inside") or ()))
+    bad = [o.subject for o in outside if o.tier not in TIERS]
+    if bad:
+        raise ValueError(f"scope.yaml: unknown tier for {bad}; allowed: {', '.join(TIERS)}")
+    return Scope(outside, tuple(re.compile(p, re.I) for p in raw.get("inside") or ()),
+                 tuple(re.compile(p, re.I) for p in raw.get("status") or ()))
 
 
 def out_of_scope(question: str, scope: Scope | None = None) -> OutOfScope | None:
-    """The outside subject ``question`` is about, unless it also names one of the knowledge base's own subjects."""
+    """The first outside subject ``question`` names that what else it names does not keep in (see the tiers)."""
     sc = scope or load_scope()
-    if any(p.search(question) for p in sc.inside):
-        return None
+    inside = any(p.search(question) for p in sc.inside)
+    status = any(p.search(question) for p in (*sc.inside[:BONE_ANCHORS], *sc.status))
     for o in sc.outside:
+        if (o.tier == "weak" and inside) or (o.tier == "strong" and status):
+            continue
         for p in o.patterns:
             m = p.search(question)
             if m:
