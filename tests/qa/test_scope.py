@@ -52,6 +52,12 @@ def test_refusal_names_the_subject(qa_bm25: Any) -> None:
     ("Neoadjuvant chemotherapy before resecting a recurrent retroperitoneal liposarcoma?", False),
     ("Osteoid osteoma of the femoral neck in a teenager: RFA?", True),
     ("Metastatic osteosarcoma with lung nodules at relapse: what next?", False),
+    ("Primary 12 cm thigh leiomyosarcoma: amputation or limb salvage?", True),
+    ("Adjuvant imatinib for 3 years after resection of a high-risk GIST?", True),
+    ("Newly diagnosed myxoid liposarcoma of the thigh: preoperative RT?", True),
+    ("Primary sacral chordoma with lung metastases: what systemic options?", False),
+    ("Osteomalacia with low vitamin D: how much colecalciferol?", True),
+    ("Vitamin D deficiency before starting denosumab for bone metastases?", False),
     # always tier: nothing in the knowledge base on it, whatever else is named
     ("Radium-223 for bone metastases of castration-resistant prostate cancer?", True),
 ])
