@@ -76,6 +76,11 @@ def heldout_v4_set() -> dict[str, Any]:
     return question_set("heldout_v4")
 
 
+@pytest.fixture(scope="session")
+def heldout_v5_set() -> dict[str, Any]:
+    return question_set("heldout_v5")
+
+
 def write_kb(root: Path, statements: list[dict[str, Any]]) -> Path:
     """A small knowledge base: the project's modalities and references, and ``statements`` in one topic."""
     root.mkdir(parents=True, exist_ok=True)
