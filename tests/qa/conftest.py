@@ -57,28 +57,9 @@ def dev_set() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def heldout_set() -> dict[str, Any]:
-    return question_set("heldout")
-
-
-@pytest.fixture(scope="session")
-def heldout_v2_set() -> dict[str, Any]:
-    return question_set("heldout_v2")
-
-
-@pytest.fixture(scope="session")
-def heldout_v3_set() -> dict[str, Any]:
-    return question_set("heldout_v3")
-
-
-@pytest.fixture(scope="session")
-def heldout_v4_set() -> dict[str, Any]:
-    return question_set("heldout_v4")
-
-
-@pytest.fixture(scope="session")
-def heldout_v5_set() -> dict[str, Any]:
-    return question_set("heldout_v5")
+def all_sets() -> list[dict[str, Any]]:
+    """Every question set in bench/qa_questions/ (development and each held-out set), so a new set is covered."""
+    return [question_set(p.stem) for p in sorted(SETS.glob("*.yaml"))]
 
 
 def write_kb(root: Path, statements: list[dict[str, Any]]) -> Path:

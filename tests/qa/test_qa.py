@@ -34,24 +34,21 @@ def check_citations(a: Answer, corpus: Any) -> None:
         assert not a.sections and not a.bottom_line
 
 
-def test_labels_point_to_real_statements(qa_bm25: Any, dev_set: dict[str, Any], heldout_set: dict[str, Any],
-                                         heldout_v2_set: dict[str, Any], heldout_v3_set: dict[str, Any],
-                                         heldout_v4_set: dict[str, Any], heldout_v5_set: dict[str, Any]) -> None:
+def test_labels_point_to_real_statements(qa_bm25: Any, all_sets: list[dict[str, Any]]) -> None:
     ids = set(qa_bm25.index.corpus.statements)
-    for qs in (dev_set, heldout_set, heldout_v2_set, heldout_v3_set, heldout_v4_set, heldout_v5_set):
+    assert len(all_sets) >= 6
+    for qs in all_sets:
         for q in qs["in_scope"]:
             missing = [sid for sid in q.get("must_use") or [] if sid not in ids]
             assert not missing, (q["id"], missing)
 
 
 def test_every_citation_resolves_over_the_question_sets(
-    qa_bm25: Any, qa_answering: Any, dev_set: dict[str, Any], heldout_set: dict[str, Any],
-    heldout_v2_set: dict[str, Any], heldout_v3_set: dict[str, Any], heldout_v4_set: dict[str, Any],
-    heldout_v5_set: dict[str, Any]
+    qa_bm25: Any, qa_answering: Any, all_sets: list[dict[str, Any]]
 ) -> None:
     corpus = qa_bm25.index.corpus
     kinds = set()
-    for qs in (dev_set, heldout_set, heldout_v2_set, heldout_v3_set, heldout_v4_set, heldout_v5_set):
+    for qs in all_sets:
         for q in qs["in_scope"] + qs["out_of_scope"]:
             for qa in (qa_bm25, qa_answering):
                 for audience in ("clinician", "patient"):

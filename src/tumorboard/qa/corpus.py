@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -218,8 +218,6 @@ def load_corpus(path: str | Path | None = None) -> Corpus:
 
 
 def _with_questions(corpus: Corpus, root: Path) -> Corpus:
-    from dataclasses import replace
-
     try:
         from tumorboard.knowledge.questions import load_questions
 

@@ -19,7 +19,7 @@ import yaml
 from tumorboard.qa.answer import Answer, Audience, Change, Fact, _fmt
 from tumorboard.qa.compose import compose_case, compose_topic, facts_of, plan_changes
 from tumorboard.qa.index import Index, Mode, Retrieval, get_index
-from tumorboard.qa.scope import out_of_scope
+from tumorboard.qa.scope import OutOfScope, out_of_scope
 from tumorboard.qa.understand import Understanding, decide, extract_case, flatten, is_follow_up, merge_cases
 
 CALIBRATION_FILE = Path(__file__).resolve().parent / "calibration.yaml"
@@ -89,6 +89,18 @@ def located_case(und: Understanding) -> bool:
     return (lesion and tumour) or (tumour and "primary.status" in paths)
 
 
+def fixed_decision(question: str, und: Understanding) -> tuple[bool | None, OutOfScope | None]:
+    """Whether to answer before the abstention thresholds are consulted: refused (False, with the subject) when the
+    question is outside the knowledge base's scope, answered (True) for a case with a located lesion, else None (the
+    thresholds decide). ``ask`` and ``screen`` (the benchmark's calibration) share this order."""
+    outside = out_of_scope(question)
+    if outside is not None:
+        return False, outside
+    if und.kind == "case" and located_case(und):
+        return True, None
+    return None, None
+
+
 @dataclass
 class Conversation:
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
@@ -141,11 +153,7 @@ class QA:
         case, extractor = extract_case(question)
         und = decide(question, case, extractor)
         retrieval = self.retrieve(question, mode, und.case if und.kind == "case" else None)
-        if out_of_scope(question) is not None:
-            return retrieval, False
-        if und.kind == "case" and located_case(und):
-            return retrieval, True
-        return retrieval, None
+        return retrieval, fixed_decision(question, und)[0]
 
     # --- conversations --------------------------------------------------------------------------------------------
 
@@ -179,14 +187,15 @@ class QA:
         elif und.kind == "topic" and conv.last_topic and is_follow_up(question):
             retrieval_q = f"{conv.last_topic} {question}"
         retrieval = self.retrieve(retrieval_q, mode, und.case if und.kind == "case" else None)
-        outside = None if follow else out_of_scope(question)
+        # a follow-up continues its conversation's case or topic: answered whatever scope and thresholds say
+        answer, outside = (True, None) if follow else fixed_decision(question, und)
         if outside is not None:
             ans = self._not_covered(question, retrieval, audience)
             ans.notes.append(f"The question is about {outside.subject} (\u201c{outside.matched}\u201d), which the "
                              "knowledge base does not cover: it covers metastatic bone disease and recurrent or "
                              "metastatic soft-tissue sarcoma.")
             und.reason = f"outside the knowledge base's scope: {outside.subject}"
-        elif not follow and not (und.kind == "case" and located_case(und)) and not covered(retrieval, self.thresholds):
+        elif answer is None and not covered(retrieval, self.thresholds):
             ans = self._not_covered(question, retrieval, audience)
         elif und.kind == "case" and und.case is not None:
             ans = self._case(question, und, retrieval, audience, conv, follow)
