@@ -222,3 +222,23 @@ def test_cli_ask_json(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     assert sec["sentences"][0]["statements"] and sec["sentences"][0]["references"]
     res = CliRunner().invoke(app, ["ask", "How do I treat acne?", "--no-dense", "--format", "text"])
     assert res.exit_code == 0 and "not covered" in res.output.lower()
+
+
+def test_case_answer_adds_what_the_question_asks_when_the_case_leaves_it_open(qa_answering: Any) -> None:
+    # the deficit is not extracted ("weak legs"), so the dexamethasone statement is undecided for this case: it is
+    # shown beside the plan, labelled, and never one whose conditions are false for the case
+    from tumorboard.engine.applicability import applicability
+
+    a = qa_answering.ask("Pt admitted with weak legs, MRI shows cord compression at T7 from breast cancer. Is "
+                         "dexamethasone 16 mg a day the right dose?")
+    assert a.kind == "case"
+    question = [s for s in a.sections if s.key == "question"]
+    assert question and "inputs to confirm" in question[0].title
+    ids = [it.statement for it in question[0].items]
+    assert "mscc-dexamethasone-neurological-deficit" in ids
+    from tumorboard.model.case import Case
+
+    states = applicability(Case.model_validate(a.case), ids)
+    assert set(states.values()) == {"blocked"}
+    plan_ids = {it.statement for s in a.sections if s.key != "question" for it in s.items}
+    assert not set(ids) & plan_ids

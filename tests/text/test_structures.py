@@ -56,3 +56,18 @@ def test_collapse_percentage_in_either_word_order(ex):
     assert ex("L1 vertebral body collapse of 40% with kyphosis.")["lesions.0.collapse"] == "lt50"
     assert ex("T8 height loss of about 60%.")["lesions.0.collapse"] == "gt50"
     assert ex("T5: 30% collapse.")["lesions.0.collapse"] == "lt50"
+
+
+def test_metastatic_to_a_bone_names_a_lesion(ex):
+    out = ex("Metastatic leiomyosarcoma to the sacrum, chemo naive, local RT planned.")
+    assert out["primary.histology"] == "leiomyosarcoma"  # 'planned' scopes over 'RT' only
+    assert out["lesions.0.region"] == "sacrum"
+    assert out.get("history.prior_chemotherapy") is not True  # 'chemo naive' is negated
+
+
+def test_other_bones_and_pelvic_rami(ex):
+    assert ex("Unresectable ischial deposit from metastatic chondrosarcoma.")["lesions.0.region"] == "pelvis"
+    assert ex("Painful rib met from breast cancer.")["lesions.0.region"] == "other_bone"
+    # a rib head beside a vertebral metastasis is that lesion's extent, not a second lesion
+    out = ex("T11 vertebral body metastasis extending into the left costovertebral joint and left rib head.")
+    assert "lesions.1.region" not in out

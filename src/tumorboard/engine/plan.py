@@ -201,11 +201,18 @@ def _score_value(facts: Facts, key: str, lesion: str | None, attr: str = "value"
     return res.value
 
 
+def _lesion_name(key: str, les: Any) -> str:
+    if les is None or les.id is not None:
+        return key
+    return format_levels(les.levels) or (_show(les.region) if les.region else f"lesion {int(key) + 1}")
+
+
 def _named(name: str, facts: Facts, lesion: str | None) -> Any:
     case = facts.case
     les = facts.lesions.get(lesion) if lesion else None
-    if name == "lesion":
-        return lesion or ", ".join(facts.lesions) or None
+    if name == "lesion":  # the lesion's id, else where it is (a position means nothing to a reader)
+        keys = [lesion] if lesion else list(facts.lesions)
+        return ", ".join(_lesion_name(k, facts.lesions.get(k)) for k in keys) or None
     if name in ("levels", "level"):
         if les is not None:
             return format_levels(les.levels) or _show(les.region)

@@ -9,6 +9,7 @@ claim) are the composer's own words.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from tumorboard.qa.answer import Answer, Audience, Change, Fact, Item, ReferenceEntry, Section, Sentence
@@ -17,17 +18,19 @@ from tumorboard.qa.index import Retrieval
 from tumorboard.qa.understand import LABELS
 from tumorboard.qa.userdocs import Chunk
 
-SECTION_ORDER = ("urgent", "assessment", "treatment", "special_considerations", "supportive", "monitoring",
+SECTION_ORDER = ("urgent", "question", "assessment", "treatment", "special_considerations", "supportive", "monitoring",
                  "pitfalls", "avoid", "user")
 TITLES = {
     "clinician": {
         "urgent": "Urgent", "assessment": "Assessment", "treatment": "Treatment",
+        "question": "On the question asked (found from its wording; the case lacks the inputs to confirm they apply)",
         "special_considerations": "Special considerations", "supportive": "Supportive care",
         "monitoring": "Monitoring", "pitfalls": "Pitfalls", "avoid": "Not recommended",
         "user": "From your documents (user-supplied, not part of the knowledge base)",
     },
     "patient": {
         "urgent": "Needs attention now", "assessment": "Understanding your situation", "treatment": "Treatment choices",
+        "question": "More about your question (it may or may not apply to you: ask your team)",
         "special_considerations": "Special situations", "supportive": "Comfort and support",
         "monitoring": "Check-ups", "pitfalls": "Things to watch out for", "avoid": "What is not advised",
         "user": "From documents you added (not part of the knowledge base)",
@@ -217,8 +220,10 @@ def facts_of(items: list[tuple[str, Any]], audience: Audience) -> list[Fact]:
 
 
 def compose_case(question: str, case: Any, result: Any, corpus: Corpus, chunks: dict[str, Chunk],
-                 audience: Audience, disclaimer: str) -> tuple[Answer, bool]:
-    """The answer from the engine's plan; returns (answer, True), or (empty answer, False) when there is no plan."""
+                 audience: Audience, disclaimer: str, related: Sequence[str] = ()) -> tuple[Answer, bool]:
+    """The answer from the engine's plan; returns (answer, True), or (empty answer, False) when there is no plan.
+    ``related``: statements retrieved for the question's wording that the plan does not hold and whose conditions
+    the case leaves undecided (not false); they form the section "On the question asked", labelled as such."""
     plan = getattr(result, "plan", None)
     citer = Citer(corpus, chunks)
     grouped: dict[str, list[Item]] = {}
@@ -271,6 +276,15 @@ def compose_case(question: str, case: Any, result: Any, corpus: Corpus, chunks: 
     add(plan.monitoring, "monitoring")
     add(plan.pitfalls, "pitfalls")
     add(plan.avoid, "avoid")
+    held = {sid for sid, _ in seen}
+    for sid in related:
+        st = corpus.statements.get(sid)
+        if st is None or sid in held or st.strength == "not_recommended":
+            continue
+        it = statement_item(st, audience, citer)
+        if it is not None:
+            statuses.append(st.review_status)
+            grouped.setdefault("question", []).append(it)
     secs = _sections(grouped, audience)
     notes = []
     if undetermined and audience == "clinician":

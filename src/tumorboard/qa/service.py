@@ -81,6 +81,26 @@ def fired_statements(case: Any) -> frozenset[str]:
     return frozenset(o.statement for o in items)
 
 
+RELATED_ITEMS = 3  # statements retrieved for a case question's wording shown beside the plan (at most)
+
+
+def related_to_question(case: Any, result: Any, retrieval: Retrieval, corpus: Any) -> list[str]:
+    """Statements a case question's words retrieve (the topic answer's selection) that the engine's plan does not
+    hold and whose conditions the case leaves undecided: the engine's state for them is ``blocked``, never ``none``
+    (false for this case)."""
+    from tumorboard.engine.applicability import applicability
+    from tumorboard.qa.compose import select_units
+
+    plan = getattr(result, "plan", None)
+    if plan is None:
+        return []
+    held = {o.statement for o in (*plan.options, *plan.warnings, *plan.assessment, *plan.avoid, *plan.monitoring,
+                                  *plan.pitfalls)}
+    ids = [k[2:] for k in select_units(retrieval, corpus) if k.startswith("s:") and k[2:] not in held]
+    states = applicability(case, ids)
+    return [sid for sid in ids if states.get(sid) == "blocked"][:RELATED_ITEMS]
+
+
 def located_case(und: Understanding) -> bool:
     """A case with a located lesion, or a tumour with its status: the question is in the domain whatever the
     retrieval scores (such facts are only extracted for the cancers the knowledge base is about)."""
@@ -276,7 +296,8 @@ class QA:
         assert case is not None
         result = assess(case)
         corpus, chunks = self.index.corpus, self.index.chunks
-        ans, has_plan = compose_case(question, case, result, corpus, chunks, audience, _disclaimer())
+        ans, has_plan = compose_case(question, case, result, corpus, chunks, audience, _disclaimer(),
+                                     related_to_question(case, result, retrieval, corpus))
         if not has_plan:
             ans = compose_topic(question, retrieval, corpus, chunks, audience, _disclaimer())
             ans.kind = "case"

@@ -29,7 +29,8 @@ _FORAMEN_AFTER = re.compile(r"^[\s,]*(?:\w+\s+)?(?:neural\s+)?(?:foram\w*|neurof
 _SIDE_WORD = re.compile(r"\b(left|right|bilateral(?:ly)?|both)(?:-sided)?\b", re.IGNORECASE)
 _SIDE_AFTER = re.compile(r"^\s*(?:\w+\s+){0,3}?(?:on\s+the\s+(left|right)|(bilaterally))\b", re.IGNORECASE)
 _LESION_WORD = re.compile(
-    r"\b(?:lesion|metastasis|met|deposit|mass|focus|uptake|destruction|fracture|disease|recurrence|plasmacytoma)\b",
+    r"\b(?:lesion|metastasis|met|deposit|mass|focus|uptake|destruction|fracture|disease|recurrence|plasmacytoma)\b"
+    r"|\b(?:metastatic|metastasi[sz]ed|spread)\s+(?:\w+\s+){0,3}?to\b",  # "metastatic LMS to the sacrum"
     re.IGNORECASE,
 )
 
