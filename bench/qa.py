@@ -267,6 +267,14 @@ NOTES = [
     "questions were refused by the vocabulary signal (a patient's 'jabs' for denosumab injections, 'lipo' for "
     "liposarcoma twice).",
     "",
+    "The v7 verdict (written blind at 05:31, seed 7, after case answers gained 'On the question asked' and the "
+    "text pipeline more bone sites; its writer was asked for some out-of-scope questions in plain words only): "
+    "hybrid recall@5 0.938, target met; five of its 25 out-of-scope questions were answered (a hip broken in a "
+    "fall, a soft fatty lump, radioiodine for thyroid lung metastases, a pressure ulcer over the sacrum, trials in "
+    "pancreatic cancer), so the abstention target is not met; six in-scope questions were refused (four by the "
+    "vocabulary signal: 'muddled', 'jawbone', 'pall' care; one by the 'no known cancer' scope rule). The vocabulary "
+    "signal only sees technical words: plain-worded and other-cancer questions pass it.",
+    "",
 ]
 
 
