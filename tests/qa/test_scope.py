@@ -76,3 +76,28 @@ def test_scope_file_rejects_an_unknown_tier(tmp_path: Any) -> None:
     bad.write_text("outside:\n  - {subject: x, tier: sometimes, patterns: ['x']}\ninside: []\n")
     with pytest.raises(ValueError, match="unknown tier"):
         load_scope(str(bad))
+
+
+@pytest.mark.parametrize(("question", "domain"), [
+    ("Painful humeral shaft met from breast ca: cryoablation first?", True),  # a bone with a tumour word
+    ("Creatinine has gone up since her last Zometa: give this month's dose?", True),  # a bone-modifying agent
+    ("One trip for radiotherapy to my sore hip or five?", True),  # a bone with radiotherapy
+    ("My mum tripped on the stairs and broke her hip: new hip or screws?", False),  # trauma
+    ("Grade 3 pressure ulcer over the sacrum in a bedbound patient: which dressing?", False),
+    ("Radioiodine for thyroid cancer with lung metastases?", False),  # metastases, but not to bone
+])
+def test_domain_of_a_question(question: str, domain: bool) -> None:
+    from tumorboard.qa.scope import in_domain
+
+    assert (in_domain(question) is not None) is domain
+
+
+def test_a_question_outside_the_domain_needs_its_words_in_the_statements() -> None:
+    from tumorboard.qa.index import Hit, Retrieval
+    from tumorboard.qa.service import covered
+
+    t = {"hybrid": {"dense_low": 0.5, "dense": 0.56, "coverage": 0.12, "coverage_floor": 0.28}}
+    r = Retrieval("q", "q", "hybrid", [Hit(key="s:x", score=1.0)], dense_top=0.7, coverage=0.2)
+    assert covered(r, t) is False  # similar, but its words are not in the best statements
+    r.domain = "hip + sore"
+    assert covered(r, t) is True

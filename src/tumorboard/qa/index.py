@@ -78,6 +78,7 @@ class Retrieval:
     coverage: float  # IDF-weighted share of the query's terms found in the best BM25 document
     matched_synonyms: list[str] = field(default_factory=list)
     elapsed_ms: float = 0.0
+    domain: str | None = None  # the words placing the question in the knowledge base's domain (qa.scope.in_domain)
 
 
 def cache_root() -> Path:

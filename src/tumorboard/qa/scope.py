@@ -35,6 +35,10 @@ class Scope:
     inside: tuple[re.Pattern[str], ...]
     status: tuple[re.Pattern[str], ...] = ()
     familiar: tuple[str, ...] = ()  # words counted as the knowledge base's own (tumorboard.qa.vocabulary)
+    domain: tuple[re.Pattern[str], ...] = ()
+    bones: tuple[re.Pattern[str], ...] = ()
+    tumour_words: tuple[re.Pattern[str], ...] = ()
+    bone_care: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,9 @@ def load_scope(path: str | None = None) -> Scope:
         raise ValueError(f"scope.yaml: unknown tier for {bad}; allowed: {', '.join(TIERS)}")
     return Scope(outside, tuple(re.compile(p, re.I) for p in raw.get("inside") or ()),
                  tuple(re.compile(p, re.I) for p in raw.get("status") or ()),
-                 tuple(str(w) for w in raw.get("familiar") or ()))
+                 tuple(str(w) for w in raw.get("familiar") or ()),
+                 *(tuple(re.compile(p, re.I) for p in raw.get(k) or ())
+                   for k in ("domain", "bones", "tumour_words", "bone_care")))
 
 
 def anchored(question: str, scope: Scope | None = None) -> str | None:
@@ -66,6 +72,24 @@ def anchored(question: str, scope: Scope | None = None) -> str | None:
         if m:
             return m.group(0)
     return None
+
+
+def in_domain(question: str, scope: Scope | None = None) -> str | None:
+    """The words of ``question`` that place it in the knowledge base's domain (an ``inside`` anchor, a ``domain``
+    pattern, or a bone named with a tumour word, radiotherapy or pain), or None."""
+    sc = scope or load_scope()
+    found = anchored(question, sc)
+    if found:
+        return found
+    for p in sc.domain:
+        m = p.search(question)
+        if m:
+            return m.group(0)
+    bone = next((m.group(0) for p in sc.bones if (m := p.search(question))), None)
+    if bone is None:
+        return None
+    other = next((m.group(0) for p in (*sc.tumour_words, *sc.bone_care) if (m := p.search(question))), None)
+    return f"{bone} + {other}" if other else None
 
 
 def out_of_scope(question: str, scope: Scope | None = None) -> OutOfScope | None:

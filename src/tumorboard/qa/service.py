@@ -19,7 +19,7 @@ import yaml
 from tumorboard.qa.answer import Answer, Audience, Change, Fact, _fmt
 from tumorboard.qa.compose import compose_case, compose_topic, facts_of, plan_changes
 from tumorboard.qa.index import Index, Mode, Retrieval, get_index
-from tumorboard.qa.scope import anchored, load_scope, out_of_scope
+from tumorboard.qa.scope import anchored, in_domain, load_scope, out_of_scope
 from tumorboard.qa.understand import Understanding, decide, extract_case, flatten, is_follow_up, merge_cases
 from tumorboard.qa.vocabulary import Vocabulary
 
@@ -52,12 +52,15 @@ def load_thresholds(path: Path = CALIBRATION_FILE) -> dict[str, dict[str, float]
 
 
 def covered(r: Retrieval, thresholds: dict[str, dict[str, float]]) -> bool:
-    """Whether the retrieval evidence is strong enough to answer. With the dense leg: similarity under
-    ``dense_low`` never answers, at or above ``dense`` always does, and in between the question's terms must be
-    found in the best documents (``coverage``). BM25 alone: ``coverage`` only."""
+    """Whether the retrieval evidence is strong enough to answer. A question that names nothing of the knowledge
+    base's domain (``Retrieval.domain`` None) needs term coverage of at least ``coverage_floor`` whatever else. With
+    the dense leg: similarity under ``dense_low`` never answers, at or above ``dense`` always does, and in between
+    the question's terms must be found in the best documents (``coverage``). BM25 alone: ``coverage`` only."""
     t = thresholds.get(r.mode, {})
     if not r.hits:
         return False
+    if r.domain is None and r.coverage < t.get("coverage_floor", 0.0):
+        return False  # names nothing of the domain: its words must be found in the best statements too
     if r.dense_top is not None and "dense" in t:
         if r.dense_top < t.get("dense_low", t["dense"]):
             return False
@@ -198,7 +201,9 @@ class QA:
         """Retrieval for ``question``; with the ``case`` it describes, the statements the engine's plan fires for
         that case are boosted (tumorboard.qa.index.CASE_BOOST)."""
         m: Mode = mode or ("hybrid" if self.dense else "bm25")
-        return self.index.search(question, m, fired=fired_statements(case) if case is not None else None)
+        r = self.index.search(question, m, fired=fired_statements(case) if case is not None else None)
+        r.domain = in_domain(question)
+        return r
 
     def retrieve_question(self, question: str, mode: Mode | None = None) -> Retrieval:
         """Retrieval as ``ask`` does it for a new question: understood first, case-aware for a case question."""
@@ -255,6 +260,8 @@ class QA:
             ans.notes.append(decision.note)
         elif decision.answer is None and not covered(retrieval, self.thresholds):
             ans = self._not_covered(question, retrieval, audience)
+            und.reason = f"{und.reason}; retrieval under the abstention thresholds" + (
+                "" if retrieval.domain else " (the question names nothing of the knowledge base's domain)")
         elif und.kind == "case" and und.case is not None:
             ans = self._case(question, und, retrieval, audience, conv, follow)
         else:
@@ -266,6 +273,7 @@ class QA:
             "mode": retrieval.mode, "dense": retrieval.dense_top is not None,
             "dense_top": None if retrieval.dense_top is None else round(retrieval.dense_top, 4),
             "coverage": round(retrieval.coverage, 4), "synonyms": retrieval.matched_synonyms,
+            "domain": retrieval.domain,
             "knowledge_base": self.index.corpus.hash[:12], "statements": len(self.index.corpus.statements),
             "decision": und.reason, "extractor": und.extractor,
             "elapsed_ms": round((time.perf_counter() - t0) * 1000, 1),

@@ -25,7 +25,7 @@ from functools import lru_cache
 from tumorboard.qa.textproc import Synonyms, load_synonyms, stem, words
 
 UNFAMILIAR_ZIPF = 3.0  # under this English frequency (per 10^9 words, log10) a word is technical, not everyday
-SPECIFIC_ZIPF = 2.0  # a specific word is rarer still in English ...
+SPECIFIC_ZIPF = 1.0  # a specific word is almost unknown to English (a trial's name) ...
 SPECIFIC_DOCS = 3  # ... and used by at most this many knowledge-base documents
 SHARED_STEM = 6  # a word and a knowledge-base word sharing a stem this long are the same word (deform/deformity)
 NEAR_SPELLING = 0.84  # difflib ratio for a typo (as tumorboard.qa.textproc.correct)
@@ -121,6 +121,13 @@ class Vocabulary:
         hi = bisect.bisect_left(self.ordered, chr(ord(word[0]) + 1))
         return bool(difflib.get_close_matches(word, self.ordered[lo:hi], n=1, cutoff=NEAR_SPELLING))
 
+    def _compound(self, word: str) -> bool:
+        """Two familiar words written as one (jawbone, painkiller)."""
+        def part(w: str) -> bool:
+            return zipf(w) >= EVERYDAY_PARTS or (len(w) >= MIN_LENGTH and w in self.words)
+
+        return any(part(word[:i]) and part(word[i:]) for i in range(3, len(word) - 2))
+
     def unfamiliar(self, question: str) -> list[str]:
         """Words of ``question`` that are rare in English and that the knowledge base never uses."""
         spans = [m.span() for p in _rule_patterns() for m in p.finditer(question)]
@@ -134,7 +141,7 @@ class Vocabulary:
             for p in w.split("-"):
                 if len(p) < MIN_LENGTH or any(c.isdigit() for c in p) or p in out:
                     continue
-                if not everyday(p) and not self.known(p):
+                if not everyday(p) and not self.known(p) and not self._compound(p):
                     out.append(p)
         return out
 
