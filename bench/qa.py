@@ -299,6 +299,13 @@ NOTES = [
     "vocabulary signal: 'muddled', 'jawbone', 'pall' care; one by the 'no known cancer' scope rule). The vocabulary "
     "signal only sees technical words: plain-worded and other-cancer questions pass it.",
     "",
+    "The v8 verdict (written blind at 05:56, seed 8, same instructions as v7, committed before the change it "
+    "judged): a question that names nothing of the knowledge base's domain (qa.scope.in_domain: a bone-modifying "
+    "agent, score or procedure, or a bone named with a tumour word, radiotherapy or pain) must also have its words "
+    "found in the best statements (a coverage floor calibrated jointly with the other thresholds on v1-v7). Hybrid "
+    "recall@5 0.988, target met; none of its 25 out-of-scope questions answered, target met; five of its 80 "
+    "in-scope questions refused.",
+    "",
 ]
 
 
