@@ -101,3 +101,13 @@ def test_a_question_outside_the_domain_needs_its_words_in_the_statements() -> No
     assert covered(r, t) is False  # similar, but its words are not in the best statements
     r.domain = "hip + sore"
     assert covered(r, t) is True
+
+
+def test_only_a_sarcoma_with_its_status_is_a_case_in_the_domain() -> None:
+    from tumorboard.qa.service import located_case
+    from tumorboard.qa.understand import understand
+
+    # another cancer progressing in the lungs: the knowledge base covers only its bone metastases
+    assert not located_case(understand("Follicular thyroid cancer with progressing lung metastases: which TKI?"))
+    assert located_case(understand("Recurrent leiomyosarcoma with progressing lung metastases: which second line?"))
+    assert located_case(understand("Breast cancer with a painful T9 metastasis: 8 Gy or 20 Gy?"))

@@ -18,7 +18,7 @@ from tumorboard.qa.index import Retrieval
 from tumorboard.qa.understand import LABELS
 from tumorboard.qa.userdocs import Chunk
 
-SECTION_ORDER = ("urgent", "question", "assessment", "treatment", "special_considerations", "supportive", "monitoring",
+SECTION_ORDER = ("urgent", "assessment", "treatment", "question", "special_considerations", "supportive", "monitoring",
                  "pitfalls", "avoid", "user")
 TITLES = {
     "clinician": {

@@ -104,13 +104,18 @@ def related_to_question(case: Any, result: Any, retrieval: Retrieval, corpus: An
     return [sid for sid in ids if states.get(sid) == "blocked"][:RELATED_ITEMS]
 
 
+SARCOMA_SITES = frozenset({"soft_tissue", "bone_sarcoma_other"})  # primary sites of the sarcomas the KB covers
+
+
 def located_case(und: Understanding) -> bool:
-    """A case with a located lesion, or a tumour with its status: the question is in the domain whatever the
-    retrieval scores (such facts are only extracted for the cancers the knowledge base is about)."""
+    """A case with a located lesion and its tumour, or a sarcoma with its status (recurrent, progressive): the
+    question is in the domain whatever the retrieval scores. Another cancer with its status alone (thyroid cancer
+    with progressing lung metastases) is not: the knowledge base covers its bone metastases only."""
     paths = {p for p, _ in und.facts}
     lesion = any(p.startswith("lesions.") and p.split(".")[-1] in ("levels", "region") for p in paths)
     tumour = bool(paths & {"primary.site", "primary.histology"})
-    return (lesion and tumour) or (tumour and "primary.status" in paths)
+    site = getattr(getattr(und.case, "primary", None), "site", None)
+    return (lesion and tumour) or (site in SARCOMA_SITES and "primary.status" in paths)
 
 
 @dataclass(frozen=True)
