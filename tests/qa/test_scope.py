@@ -111,3 +111,16 @@ def test_only_a_sarcoma_with_its_status_is_a_case_in_the_domain() -> None:
     assert not located_case(understand("Follicular thyroid cancer with progressing lung metastases: which TKI?"))
     assert located_case(understand("Recurrent leiomyosarcoma with progressing lung metastases: which second line?"))
     assert located_case(understand("Breast cancer with a painful T9 metastasis: 8 Gy or 20 Gy?"))
+
+
+@pytest.mark.parametrize(("question", "cancer"), [
+    ("PSA a bit high and the biopsy shows a small low-grade prostate cancer: keep an eye on it?", "cancer"),
+    ("Which adjuvant for resected stage III melanoma?", "melanoma"),
+    ("Breast cancer with a painful T9 metastasis: 8 Gy or 20 Gy?", None),  # metastatic: in scope
+    ("My cancer has come back in my spine", None),
+    ("Radioresistant histologies such as renal cell carcinoma: SBRT or conventional RT?", None),
+])
+def test_a_cancer_named_without_its_stage_is_outside(question: str, cancer: str | None) -> None:
+    from tumorboard.qa.scope import unstaged
+
+    assert unstaged(question) == cancer

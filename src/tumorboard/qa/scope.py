@@ -39,6 +39,8 @@ class Scope:
     bones: tuple[re.Pattern[str], ...] = ()
     tumour_words: tuple[re.Pattern[str], ...] = ()
     bone_care: tuple[re.Pattern[str], ...] = ()
+    cancer_words: tuple[re.Pattern[str], ...] = ()
+    disease_status: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ def load_scope(path: str | None = None) -> Scope:
                  tuple(re.compile(p, re.I) for p in raw.get("status") or ()),
                  tuple(str(w) for w in raw.get("familiar") or ()),
                  *(tuple(re.compile(p, re.I) for p in raw.get(k) or ())
-                   for k in ("domain", "bones", "tumour_words", "bone_care")))
+                   for k in ("domain", "bones", "tumour_words", "bone_care", "cancer_words", "disease_status")))
 
 
 def anchored(question: str, scope: Scope | None = None) -> str | None:
@@ -90,6 +92,16 @@ def in_domain(question: str, scope: Scope | None = None) -> str | None:
         return None
     other = next((m.group(0) for p in (*sc.tumour_words, *sc.bone_care) if (m := p.search(question))), None)
     return f"{bone} + {other}" if other else None
+
+
+def unstaged(question: str, scope: Scope | None = None) -> str | None:
+    """The cancer ``question`` names when it names no metastatic, recurrent or advanced disease and nothing of the
+    domain (``in_domain``): a question about another stage of the disease. None otherwise."""
+    sc = scope or load_scope()
+    cancer = next((m.group(0) for p in sc.cancer_words if (m := p.search(question))), None)
+    if cancer is None or any(p.search(question) for p in sc.disease_status) or in_domain(question, sc):
+        return None
+    return cancer
 
 
 def out_of_scope(question: str, scope: Scope | None = None) -> OutOfScope | None:

@@ -19,7 +19,7 @@ import yaml
 from tumorboard.qa.answer import Answer, Audience, Change, Fact, _fmt
 from tumorboard.qa.compose import compose_case, compose_topic, facts_of, plan_changes
 from tumorboard.qa.index import Index, Mode, Retrieval, get_index
-from tumorboard.qa.scope import anchored, in_domain, load_scope, out_of_scope
+from tumorboard.qa.scope import in_domain, load_scope, out_of_scope, unstaged
 from tumorboard.qa.understand import Understanding, decide, extract_case, flatten, is_follow_up, merge_cases
 from tumorboard.qa.vocabulary import Vocabulary
 
@@ -135,8 +135,9 @@ def fixed_decision(question: str, und: Understanding, vocabulary: Vocabulary | N
     """In order: refused when the question names a subject outside the knowledge base's scope (``scope.yaml``);
     answered for a case with a located lesion; refused when it uses a technical word the knowledge base never uses
     and nothing in it names what the knowledge base covers (tumorboard.qa.vocabulary); answered when it names
-    something only a few knowledge-base documents hold (a trial); else the thresholds decide. ``ask`` and ``screen``
-    (the benchmark's calibration) share this order."""
+    something only a few knowledge-base documents hold (a trial); refused when it names a cancer but no metastatic,
+    recurrent or advanced disease and nothing of the domain (``scope.unstaged``); else the thresholds decide.
+    ``ask`` and ``screen`` (the benchmark's calibration) share this order."""
     outside = out_of_scope(question)
     if outside is not None:
         return Decision(False, f"outside the knowledge base's scope: {outside.subject}",
@@ -147,7 +148,7 @@ def fixed_decision(question: str, und: Understanding, vocabulary: Vocabulary | N
     if vocabulary is None:
         return Decision(None)
     strange = vocabulary.unfamiliar(question)
-    if strange and anchored(question) is None:
+    if strange and in_domain(question) is None:
         listed = ", ".join(f"\u201c{w}\u201d" for w in strange)
         return Decision(False, f"outside the knowledge base's scope: words it never uses ({', '.join(strange)})",
                         f"The question uses {listed}, which the knowledge base never mentions, and names nothing it "
@@ -155,6 +156,13 @@ def fixed_decision(question: str, und: Understanding, vocabulary: Vocabulary | N
     named = vocabulary.specific(question)
     if named and not strange:
         return Decision(True, f"names what only a few knowledge-base documents hold: {', '.join(named)}")
+    cancer = unstaged(question)
+    if cancer is not None:
+        return Decision(False, f"outside the knowledge base's scope: \u201c{cancer}\u201d without metastatic, "
+                               "recurrent or advanced disease",
+                        f"The question names \u201c{cancer}\u201d but no metastatic, recurrent or advanced disease "
+                        f"and nothing the knowledge base covers, so it is taken to be about another stage of the "
+                        f"disease (screening, diagnosis, localised or adjuvant treatment): {SCOPE_NOTE}.")
     return Decision(None)
 
 
