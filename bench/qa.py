@@ -47,12 +47,13 @@ MODES = ("bm25", "dense", "hybrid")
 #   heldout_v9   written 2026-11-24 06:07 with nothing changed since the v8 verdict (a replication); verdict 06:10
 #                (recall@5 0.988, two answered); tuning since
 #   heldout_v10  written 2026-11-24 06:21; verdict 06:24 (recall@5 0.975, one answered); tuning since
-#   heldout_v11  written 2026-11-24 06:33; never tuned on - the set the targets are judged on
+#   heldout_v11  written 2026-11-24 06:33; verdict 06:37 (recall@5 0.950, three answered); tuning since
+#   heldout_v12  written 2026-11-24 06:47; never tuned on - the set the targets are judged on
 REPORTED = ("development", "heldout", "heldout_v2", "heldout_v3", "heldout_v4", "heldout_v5", "heldout_v6",
-            "heldout_v7", "heldout_v8", "heldout_v9", "heldout_v10", "heldout_v11")
+            "heldout_v7", "heldout_v8", "heldout_v9", "heldout_v10", "heldout_v11", "heldout_v12")
 TUNING = ("development", "heldout", "heldout_v2", "heldout_v3", "heldout_v4", "heldout_v5", "heldout_v6",
-          "heldout_v7", "heldout_v8", "heldout_v9", "heldout_v10")
-TARGET_SET = "heldout_v11"
+          "heldout_v7", "heldout_v8", "heldout_v9", "heldout_v10", "heldout_v11")
+TARGET_SET = "heldout_v12"
 
 
 def load_set(name: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -320,6 +321,14 @@ NOTES = [
     "a lesion with its tumour or a sarcoma with its status, and the domain patterns grew): hybrid recall@5 0.975, "
     "target met; one of its 25 out-of-scope questions answered (active surveillance of a low-grade prostate "
     "cancer), so the abstention target is not met; four in-scope questions refused.",
+    "",
+    "The v11 verdict (written blind at 06:33, after a cancer named without metastatic, recurrent or advanced "
+    "disease and nothing of the domain became a refusal, and benign soft-tissue lumps an outside subject): hybrid "
+    "recall@5 0.950, target met; three of its 25 out-of-scope questions answered (an osteoid osteoma described by "
+    "its nidus, a hip fracture after a fall, diarrhoea after pelvic radiotherapy for cervical cancer), so the "
+    "abstention target is not met; three in-scope questions refused. Across the six fresh sets v6-v11 (150 "
+    "out-of-scope questions), 11 were answered (abstention recall 0.93); recall@5 was met on every one "
+    "(0.938-0.988).",
     "",
 ]
 

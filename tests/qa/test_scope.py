@@ -21,6 +21,12 @@ from tumorboard.qa.scope import out_of_scope
     ("resect colorectal liver metastases or ablate?", "metastases outside the skeleton", "liver metastases"),
     ("SBRT dose for two para-aortic lymph nodes from prostate cancer?", "metastases outside the skeleton",
      "lymph nodes"),
+    ("Hip fracture in a 90 year old after a fall: nail or plate?", "injuries (fractures from falls or accidents)",
+     "after a fall"),
+    ("Radiation proctitis after prostate radiotherapy: which treatment?", "radiotherapy side effects in other organs",
+     "radiation proctitis"),
+    ("Sclerotic tibial lesion with a central nidus in a teenager: ablate?",
+     "benign bone tumours and tumour-like lesions", "nidus"),
 ])
 def test_outside_subjects_are_named(question: str, subject: str, matched: str) -> None:
     found = out_of_scope(question)
@@ -36,6 +42,7 @@ def test_outside_subjects_are_named(question: str, subject: str, matched: str) -
     "Single 8 Gy for a painful rib met?",
     "Epithelioid sarcoma of the forearm, now an isolated axillary lymph node relapse: dissection?",
     "Renal cancer with a single periacetabular met, nothing else on staging: resect?",
+    "She fell at home: pathological # through a femoral shaft met from a renal primary. Nail, then RT?",
 ])
 def test_own_subjects_are_never_put_outside(question: str) -> None:
     assert out_of_scope(question) is None
