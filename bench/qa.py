@@ -330,6 +330,15 @@ NOTES = [
     "out-of-scope questions), 11 were answered (abstention recall 0.93); recall@5 was met on every one "
     "(0.938-0.988).",
     "",
+    "The v12 verdict (written blind at 06:47, after injuries from falls or accidents, radiotherapy side effects in "
+    "other organs and a described nidus joined the outside subjects): hybrid recall@5 0.950, target met; two of its "
+    "25 out-of-scope questions answered (a child's bone cyst found after a fall, described in plain words; back pain "
+    "after lifting), so the abstention target is not met; one in-scope question refused. Across the seven fresh "
+    "sets v6-v12 (175 out-of-scope questions), 13 were answered (abstention recall 0.93) and 24 of 560 in-scope "
+    "questions were refused; each round of subjects added after a verdict fixes that set's misses, and the next set "
+    "finds new near-domain ones (benign bone lesions, injuries, other cancers' stages and toxicities, in plain "
+    "words). Deciding scope needs a model of what a question is about, not more words.",
+    "",
 ]
 
 
