@@ -46,10 +46,10 @@ def test_everyday_forms() -> None:
 
 
 def test_refusal_names_the_unfamiliar_words(qa_bm25: Any) -> None:
-    a = qa_bm25.ask("Hyperbaric oxygen for haemorrhagic radiation cystitis - does it work?")
+    a = qa_bm25.ask("Is hyperbaric oxygen worth it for a non-healing diabetic foot ulcer?")
     assert a.kind == "not_covered"
     assert any("\u201chyperbaric\u201d" in n and "never mentions" in n for n in a.notes)
-    assert "cystitis" in a.retrieval["decision"]
+    assert "hyperbaric" in a.retrieval["decision"]
 
 
 def test_an_anchor_keeps_a_question_with_an_unfamiliar_word_in(qa_answering: Any) -> None:
