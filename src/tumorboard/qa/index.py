@@ -79,6 +79,7 @@ class Retrieval:
     matched_synonyms: list[str] = field(default_factory=list)
     elapsed_ms: float = 0.0
     domain: str | None = None  # the words placing the question in the knowledge base's domain (qa.scope.in_domain)
+    query_vector: Any = None  # the question's embedding (dense leg on)
 
 
 def cache_root() -> Path:
@@ -233,6 +234,7 @@ class Index:
         dense_rank: dict[str, int] = {}
         cos_by_key: dict[str, float] = {}
         dense_top: float | None = None
+        query_vector = None
         if mode in ("hybrid", "dense"):
             assert self.embeddings is not None
             qv = encode([expanded if DENSE_QUERY_EXPANSION else query])[0]
@@ -246,6 +248,7 @@ class Index:
             dense_rank = {key: r for r, (key, _) in enumerate(ranked_d)}
             cos_by_key = best
             dense_top = max((v for kk, v in best.items() if not kk.startswith("r:")), default=0.0)
+            query_vector = qv
             if mode == "dense":
                 units_d = [kk for kk, _ in ranked_d if not kk.startswith("r:")][:COVERAGE_DOCS]
                 idx = {d.key: i for i, d in enumerate(self.docs)}
@@ -279,7 +282,7 @@ class Index:
         ordered = sorted(unit_scores.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
         hits = [Hit(key, sc, bm25_rank.get(key), dense_rank.get(key), cos_by_key.get(key)) for key, sc in ordered]
         return Retrieval(query, expanded, mode, hits, dense_top, coverage, matched,
-                         (time.perf_counter() - t0) * 1000)
+                         (time.perf_counter() - t0) * 1000, query_vector=query_vector)
 
 
 # --- building and caching --------------------------------------------------------------------------------------------

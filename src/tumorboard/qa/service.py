@@ -19,6 +19,7 @@ import yaml
 from tumorboard.qa.answer import Answer, Audience, Change, Fact, _fmt
 from tumorboard.qa.compose import compose_case, compose_topic, facts_of, plan_changes
 from tumorboard.qa.index import Index, Mode, Retrieval, get_index
+from tumorboard.qa.outside import example_matrix, nearest
 from tumorboard.qa.scope import in_domain, load_scope, out_of_scope, unstaged
 from tumorboard.qa.understand import Understanding, decide, extract_case, flatten, is_follow_up, merge_cases
 from tumorboard.qa.vocabulary import Vocabulary
@@ -131,12 +132,16 @@ class Decision:
 SCOPE_NOTE = "it covers metastatic bone disease and recurrent or metastatic soft-tissue sarcoma"
 
 
-def fixed_decision(question: str, und: Understanding, vocabulary: Vocabulary | None = None) -> Decision:
+def fixed_decision(question: str, und: Understanding, vocabulary: Vocabulary | None = None,
+                   retrieval: Retrieval | None = None, thresholds: dict[str, dict[str, float]] | None = None,
+                   exclude_set: str | None = None) -> Decision:
     """In order: refused when the question names a subject outside the knowledge base's scope (``scope.yaml``);
     answered for a case with a located lesion; refused when it uses a technical word the knowledge base never uses
     and nothing in it names what the knowledge base covers (tumorboard.qa.vocabulary); answered when it names
     something only a few knowledge-base documents hold (a trial); refused when it names a cancer but no metastatic,
-    recurrent or advanced disease and nothing of the domain (``scope.unstaged``); else the thresholds decide.
+    recurrent or advanced disease and nothing of the domain (``scope.unstaged``); refused when it is closer to an
+    out-of-scope example than to any statement by more than ``outside_margin`` (tumorboard.qa.outside); else the
+    thresholds decide.
     ``ask`` and ``screen`` (the benchmark's calibration) share this order."""
     outside = out_of_scope(question)
     if outside is not None:
@@ -145,15 +150,13 @@ def fixed_decision(question: str, und: Understanding, vocabulary: Vocabulary | N
                         f"knowledge base does not cover: {SCOPE_NOTE}.")
     if und.kind == "case" and located_case(und):
         return Decision(True)
-    if vocabulary is None:
-        return Decision(None)
-    strange = vocabulary.unfamiliar(question)
+    strange = vocabulary.unfamiliar(question) if vocabulary is not None else []
     if strange and in_domain(question) is None:
         listed = ", ".join(f"\u201c{w}\u201d" for w in strange)
         return Decision(False, f"outside the knowledge base's scope: words it never uses ({', '.join(strange)})",
                         f"The question uses {listed}, which the knowledge base never mentions, and names nothing it "
                         f"covers, so it is taken to be about another subject: {SCOPE_NOTE}.")
-    named = vocabulary.specific(question)
+    named = vocabulary.specific(question) if vocabulary is not None else []
     if named and not strange:
         return Decision(True, f"names what only a few knowledge-base documents hold: {', '.join(named)}")
     cancer = unstaged(question)
@@ -163,6 +166,15 @@ def fixed_decision(question: str, und: Understanding, vocabulary: Vocabulary | N
                         f"The question names \u201c{cancer}\u201d but no metastatic, recurrent or advanced disease "
                         f"and nothing the knowledge base covers, so it is taken to be about another stage of the "
                         f"disease (screening, diagnosis, localised or adjuvant treatment): {SCOPE_NOTE}.")
+    margin = (thresholds or {}).get(retrieval.mode, {}).get("outside_margin") if retrieval is not None else None
+    if margin is not None and retrieval is not None and retrieval.dense_top is not None:
+        near = nearest(retrieval.query_vector, exclude_set)
+        if near is not None and near.similarity - retrieval.dense_top > margin:
+            return Decision(False, f"outside the knowledge base's scope: closer to an out-of-scope example "
+                                   f"({near.similarity:.2f}) than to any statement ({retrieval.dense_top:.2f})",
+                            f"The question is closer to a question the knowledge base does not cover "
+                            f"(\u201c{near.example}\u201d, similarity {near.similarity:.2f}) than to any of its "
+                            f"statements (best {retrieval.dense_top:.2f}): {SCOPE_NOTE}.")
     return Decision(None)
 
 
@@ -204,6 +216,8 @@ class QA:
         if self._vocabulary is None or self._vocabulary[0] != index.key:
             self._vocabulary = (index.key, Vocabulary.build((d.text for d in index.docs), load_scope().familiar,
                                                             index.syn))
+            if index.has_dense:
+                example_matrix()  # embed the out-of-scope examples now, not on the first question
         return self._vocabulary[1]
 
     def refresh(self) -> None:
@@ -222,7 +236,8 @@ class QA:
         """Retrieval as ``ask`` does it for a new question: understood first, case-aware for a case question."""
         return self.screen(question, mode)[0]
 
-    def screen(self, question: str, mode: Mode | None = None) -> tuple[Retrieval, bool | None]:
+    def screen(self, question: str, mode: Mode | None = None,
+               exclude_set: str | None = None) -> tuple[Retrieval, bool | None]:
         """Retrieval for a new question and the decision that does not depend on the abstention thresholds: False
         when the question is outside the knowledge base's scope, True for a case with a located lesion, None when
         the thresholds decide (``covered``). ``ask`` follows the same order."""
@@ -230,7 +245,8 @@ class QA:
         case, extractor = extract_case(question)
         und = decide(question, case, extractor)
         retrieval = self.retrieve(question, mode, und.case if und.kind == "case" else None)
-        return retrieval, fixed_decision(question, und, self.vocabulary).answer
+        return retrieval, fixed_decision(question, und, self.vocabulary, retrieval, self.thresholds,
+                                         exclude_set).answer
 
     # --- conversations --------------------------------------------------------------------------------------------
 
@@ -265,7 +281,8 @@ class QA:
             retrieval_q = f"{conv.last_topic} {question}"
         retrieval = self.retrieve(retrieval_q, mode, und.case if und.kind == "case" else None)
         # a follow-up continues its conversation's case or topic: answered whatever scope and thresholds say
-        decision = Decision(True) if follow else fixed_decision(question, und, self.vocabulary)
+        decision = Decision(True) if follow else fixed_decision(question, und, self.vocabulary, retrieval,
+                                                                self.thresholds)
         if decision.reason:
             und.reason = decision.reason if decision.answer is False else f"{und.reason}; {decision.reason}"
         if decision.answer is False:
