@@ -34,9 +34,11 @@ def test_nearest_leaves_out_a_set(two_examples: Any) -> None:
 
 def test_closer_to_an_example_than_to_any_statement_is_refused(two_examples: Any) -> None:
     und = Understanding("topic", None)
-    t = {"hybrid": {"outside_margin": 0.0}}
+    t = {"hybrid": {"outside_margin": 0.0, "dense_low": 0.5}}
     refused = fixed_decision("a lump", und, None, _retrieval([0.9, 0.1], dense_top=0.6), t)
     assert refused.answer is False and "fatty lump?" in refused.note
     kept = fixed_decision("a lump", und, None, _retrieval([0.5, 0.1], dense_top=0.6), t)
     assert kept.answer is None  # a statement is nearer: the thresholds decide
     assert fixed_decision("a lump", und, None, _retrieval([0.9, 0.1], dense_top=0.6), {}).answer is None
+    # an example that is not itself similar enough does not explain a refusal (the thresholds refuse it)
+    assert fixed_decision("a bite", und, None, _retrieval([0.45, 0.1], dense_top=0.38), t).answer is None

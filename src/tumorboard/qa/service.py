@@ -166,10 +166,14 @@ def fixed_decision(question: str, und: Understanding, vocabulary: Vocabulary | N
                         f"The question names \u201c{cancer}\u201d but no metastatic, recurrent or advanced disease "
                         f"and nothing the knowledge base covers, so it is taken to be about another stage of the "
                         f"disease (screening, diagnosis, localised or adjuvant treatment): {SCOPE_NOTE}.")
-    margin = (thresholds or {}).get(retrieval.mode, {}).get("outside_margin") if retrieval is not None else None
+    t = (thresholds or {}).get(retrieval.mode, {}) if retrieval is not None else {}
+    margin = t.get("outside_margin")
     if margin is not None and retrieval is not None and retrieval.dense_top is not None:
         near = nearest(retrieval.query_vector, exclude_set)
-        if near is not None and near.similarity - retrieval.dense_top > margin:
+        # an example only explains a refusal when it is itself similar enough to count (a question below that is
+        # refused by the thresholds anyway: its best statement is further still)
+        similar = near is not None and near.similarity >= t.get("dense_low", t.get("dense", 0.0))
+        if near is not None and similar and near.similarity - retrieval.dense_top > margin:
             return Decision(False, f"outside the knowledge base's scope: closer to an out-of-scope example "
                                    f"({near.similarity:.2f}) than to any statement ({retrieval.dense_top:.2f})",
                             f"The question is closer to a question the knowledge base does not cover "
