@@ -63,7 +63,7 @@ def assess(case: Case, *, kb: KnowledgeBase | None = None, analyse_missing: bool
     outcomes = evaluate_all(kb, facts, trace=analyse_missing)
     plan = build_plan(kb, facts, outcomes)
     plan.missing = analyse(kb, facts, outcomes) if analyse_missing else []
-    used = [*plan.options, *plan.avoid, *plan.warnings, *plan.assessment, *plan.monitoring, *plan.pitfalls]
+    used = plan.items()
     statuses = [o.review_status for o in used]
     review_status = min(statuses, key=STATUS_ORDER.__getitem__) if statuses else "draft"
     references: list[ReferenceOut] = []

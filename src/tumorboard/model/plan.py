@@ -83,6 +83,10 @@ class Plan(Out):
     missing: list[MissingInput] = Field(default_factory=_new_list)
     ranking: str = ""
 
+    def items(self) -> list[Option]:
+        """Every option the plan holds, in every list (options, avoid, warnings, assessment, monitoring, pitfalls)."""
+        return [*self.options, *self.avoid, *self.warnings, *self.assessment, *self.monitoring, *self.pitfalls]
+
 
 class ReferenceOut(Out):
     id: str

@@ -67,30 +67,25 @@ def load_scope(path: str | None = None) -> Scope:
                    for k in ("domain", "bones", "tumour_words", "bone_care", "cancer_words", "disease_status")))
 
 
+def first_match(patterns: tuple[re.Pattern[str], ...], text: str) -> str | None:
+    """The words of ``text`` that the first matching pattern finds, or None."""
+    return next((m.group(0) for p in patterns if (m := p.search(text))), None)
+
+
 def anchored(question: str, scope: Scope | None = None) -> str | None:
     """The words of ``question`` that name what the knowledge base is about (the first ``inside`` anchor found)."""
-    for p in (scope or load_scope()).inside:
-        m = p.search(question)
-        if m:
-            return m.group(0)
-    return None
+    return first_match((scope or load_scope()).inside, question)
 
 
 def in_domain(question: str, scope: Scope | None = None) -> str | None:
     """The words of ``question`` that place it in the knowledge base's domain (an ``inside`` anchor, a ``domain``
     pattern, or a bone named with a tumour word, radiotherapy or pain), or None."""
     sc = scope or load_scope()
-    found = anchored(question, sc)
+    found = anchored(question, sc) or first_match(sc.domain, question)
     if found:
         return found
-    for p in sc.domain:
-        m = p.search(question)
-        if m:
-            return m.group(0)
-    bone = next((m.group(0) for p in sc.bones if (m := p.search(question))), None)
-    if bone is None:
-        return None
-    other = next((m.group(0) for p in (*sc.tumour_words, *sc.bone_care) if (m := p.search(question))), None)
+    bone = first_match(sc.bones, question)
+    other = first_match((*sc.tumour_words, *sc.bone_care), question) if bone else None
     return f"{bone} + {other}" if other else None
 
 
@@ -98,7 +93,7 @@ def unstaged(question: str, scope: Scope | None = None) -> str | None:
     """The cancer ``question`` names when it names no metastatic, recurrent or advanced disease and nothing of the
     domain (``in_domain``): a question about another stage of the disease. None otherwise."""
     sc = scope or load_scope()
-    cancer = next((m.group(0) for p in sc.cancer_words if (m := p.search(question))), None)
+    cancer = first_match(sc.cancer_words, question)
     if cancer is None or any(p.search(question) for p in sc.disease_status) or in_domain(question, sc):
         return None
     return cancer

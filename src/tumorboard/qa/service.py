@@ -81,7 +81,7 @@ def fired_statements(case: Any) -> frozenset[str]:
         return frozenset()
     if plan is None:
         return frozenset()
-    items = [*plan.options, *plan.warnings, *plan.assessment, *plan.avoid, *plan.monitoring, *plan.pitfalls]
+    items = plan.items()
     return frozenset(o.statement for o in items)
 
 
@@ -98,10 +98,9 @@ def related_to_question(case: Any, result: Any, retrieval: Retrieval, corpus: An
     plan = getattr(result, "plan", None)
     if plan is None:
         return []
-    held = {o.statement for o in (*plan.options, *plan.warnings, *plan.assessment, *plan.avoid, *plan.monitoring,
-                                  *plan.pitfalls)}
+    held = {o.statement for o in plan.items()}
     ids = [k[2:] for k in select_units(retrieval, corpus) if k.startswith("s:") and k[2:] not in held]
-    states = applicability(case, ids)
+    states = applicability(case, ids, scores=getattr(result, "scores", None))
     return [sid for sid in ids if states.get(sid) == "blocked"][:RELATED_ITEMS]
 
 
